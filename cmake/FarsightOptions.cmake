@@ -1,0 +1,40 @@
+# Build options and target-scoped compile settings shared by every Farsight target.
+
+# FARSIGHT_CUDA: AUTO turns CUDA on when nvcc is found.
+set(FARSIGHT_CUDA "AUTO" CACHE STRING "Build the CUDA backend (ON, OFF, AUTO)")
+set_property(CACHE FARSIGHT_CUDA PROPERTY STRINGS AUTO ON OFF)
+option(FARSIGHT_GUI "Build the Qt 6 desktop application (the engine and CLI build without Qt)" OFF)
+option(FARSIGHT_TESTS "Build the GoogleTest suite" ON)
+option(FARSIGHT_NATIVE "Tune the CPU kernels for this machine (-march=native)" OFF)
+
+if(FARSIGHT_CUDA STREQUAL "AUTO")
+  include(CheckLanguage)
+  check_language(CUDA)
+  if(CMAKE_CUDA_COMPILER)
+    set(FARSIGHT_CUDA_ENABLED ON)
+  else()
+    set(FARSIGHT_CUDA_ENABLED OFF)
+  endif()
+elseif(FARSIGHT_CUDA)
+  set(FARSIGHT_CUDA_ENABLED ON)
+else()
+  set(FARSIGHT_CUDA_ENABLED OFF)
+endif()
+message(STATUS "Farsight: CUDA backend ${FARSIGHT_CUDA_ENABLED}, GUI ${FARSIGHT_GUI}")
+
+# Warnings and the CPU baseline (x86-64-v3: AVX2 + FMA + F16C) are applied per target.
+add_library(farsight_compile_options INTERFACE)
+target_compile_options(farsight_compile_options INTERFACE
+  $<$<COMPILE_LANGUAGE:CXX>:-Wall -Wextra -Wpedantic -Wno-unused-parameter>)
+if(CMAKE_SYSTEM_PROCESSOR MATCHES "x86_64|AMD64")
+  if(FARSIGHT_NATIVE)
+    target_compile_options(farsight_compile_options INTERFACE $<$<COMPILE_LANGUAGE:CXX>:-march=native>)
+  else()
+    target_compile_options(farsight_compile_options INTERFACE $<$<COMPILE_LANGUAGE:CXX>:-mavx2 -mfma -mf16c>)
+  endif()
+endif()
+
+find_package(Threads REQUIRED)
+find_package(nlohmann_json 3.10 REQUIRED)
+find_package(PkgConfig REQUIRED)
+pkg_check_modules(PCRE2 REQUIRED IMPORTED_TARGET libpcre2-8)
