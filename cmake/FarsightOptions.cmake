@@ -4,6 +4,7 @@
 set(FARSIGHT_CUDA "AUTO" CACHE STRING "Build the CUDA backend (ON, OFF, AUTO)")
 set_property(CACHE FARSIGHT_CUDA PROPERTY STRINGS AUTO ON OFF)
 option(FARSIGHT_GUI "Build the Qt 6 desktop application (the engine and CLI build without Qt)" OFF)
+option(FARSIGHT_APP "Build the application layer (storage, ingest, farsight-cli chat; the Qt app with FARSIGHT_GUI)" ON)
 option(FARSIGHT_TESTS "Build the GoogleTest suite" ON)
 option(FARSIGHT_NATIVE "Tune the CPU kernels for this machine (-march=native)" OFF)
 

@@ -1,0 +1,36 @@
+// Workspace: reusable scratch buffers for activations, owned by a session. A slot grows when a
+// larger chunk needs it and is reused afterwards, so steady-state decode allocates nothing.
+#pragma once
+
+#include <vector>
+
+#include "core/buffer.h"
+
+namespace farsight {
+
+class Workspace {
+public:
+    // A buffer of at least n elements of dtype for `slot` (contents unspecified).
+    Result<TensorView> get(size_t slot, DType dtype, std::initializer_list<int64_t> dims) {
+        TensorView v(nullptr, dtype, dims);
+        const uint64_t need = v.nbytes();
+        if (slot >= m_slots.size()) m_slots.resize(slot + 1);
+        if (m_slots[slot].size() < need) {
+            auto b = HostBuffer::allocate(need + need / 4, /*zero=*/false);
+            if (!b.ok()) return b.status();
+            m_slots[slot] = std::move(b).value();
+        }
+        v.data = m_slots[slot].data();
+        return v;
+    }
+    uint64_t bytes() const {
+        uint64_t n = 0;
+        for (const auto& s : m_slots) n += s.size();
+        return n;
+    }
+
+private:
+    std::vector<HostBuffer> m_slots;
+};
+
+}  // namespace farsight

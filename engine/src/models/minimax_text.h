@@ -1,0 +1,85 @@
+// MiniMax-Text-01 / MiniMax-M1 text model (spec §2): lightning + softmax layers, top-k MoE,
+// post-norm residuals with α/β, untied f32 LM head. Weights are views into the mapped files.
+#pragma once
+
+#include <memory>
+#include <vector>
+
+#include "io/model_config.h"
+#include "io/weight_store.h"
+#include "models/causal_lm.h"
+
+namespace farsight {
+
+struct LightningLayerWeights {
+    TensorView qkv;   // [3·H·d, n_embd], per-head interleaved q|k|v
+    TensorView gate;  // [H·d, n_embd] output gate
+    TensorView norm;  // [H·d] RMSNorm weight, eps 1e-6
+    TensorView out;   // [n_embd, H·d]
+    std::vector<float> lambda;  // [H] decay rates for this layer
+};
+
+struct SoftmaxLayerWeights {
+    TensorView q, k, v;  // [H·d, n_embd], [H_kv·d, n_embd], [H_kv·d, n_embd]
+    TensorView o;        // [n_embd, H·d]
+};
+
+struct ExpertWeights {
+    TensorView w1, w3;  // [n_ff, n_embd] gate, up
+    TensorView w2;      // [n_embd, n_ff] down
+};
+
+struct MiniMaxLayerWeights {
+    LayerKind kind = LayerKind::lightning;
+    TensorView input_norm;  // [n_embd]
+    TensorView post_norm;   // [n_embd]
+    LightningLayerWeights lightning;
+    SoftmaxLayerWeights softmax;
+    TensorView router;      // [n_expert, n_embd] (f32 in real checkpoints)
+    std::vector<ExpertWeights> experts;
+};
+
+struct MiniMaxWeights {
+    TensorView embed;    // [n_vocab, n_embd]
+    TensorView norm;     // [n_embd] final RMSNorm
+    TensorView lm_head;  // [n_vocab, n_embd]
+    std::vector<MiniMaxLayerWeights> layers;
+};
+
+class MiniMaxText final : public CausalLM {
+public:
+    // Binds and checks every tensor (names of spec §3.1, optional `language_model.` prefix, HF-native
+    // decay buffers ignored) against the config before anything is computed.
+    static Result<std::unique_ptr<MiniMaxText>> create(const ModelConfig& config, std::shared_ptr<const WeightStore> store);
+
+    const ModelConfig& config() const { return m_config; }
+    const MiniMaxWeights& weights() const { return m_w; }
+
+    std::string architecture() const override { return "minimax_text"; }
+    int64_t n_vocab() const override { return m_config.n_vocab; }
+    int64_t n_ctx_train() const override { return m_config.n_ctx_train; }
+    StateLayout state_layout() const override;
+    std::string identity() const override;
+    void describe(ModelInfo& info) const override;
+    Status forward(const OpContext& ctx, SequenceState& state, Workspace& ws, std::span<const int32_t> tokens,
+                   LogitsMode mode, float* logits) const override;
+
+    // Hidden states after every layer for the last `n_rows` positions of the chunk (golden tests).
+    void capture_hidden(std::vector<std::vector<float>>* sink, int64_t n_rows) const {
+        m_capture = sink;
+        m_capture_rows = n_rows;
+    }
+
+private:
+    MiniMaxText(ModelConfig config, std::shared_ptr<const WeightStore> store) : m_config(std::move(config)), m_store(std::move(store)) {}
+    Status bind_weights();
+
+    ModelConfig m_config;
+    std::shared_ptr<const WeightStore> m_store;
+    std::vector<HostBuffer> m_owned;  // copies of tensors stored unaligned in the file
+    MiniMaxWeights m_w;
+    mutable std::vector<std::vector<float>>* m_capture = nullptr;
+    mutable int64_t m_capture_rows = 0;
+};
+
+}  // namespace farsight
