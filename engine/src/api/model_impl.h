@@ -13,19 +13,31 @@
 #include "io/model_config.h"
 #include "io/weight_store.h"
 #include "models/causal_lm.h"
-#include "tokenizer/tokenizer.h"
-#include "tokenizer/tokenizer_config.h"
 
 namespace farsight {
+
+// The model's tokenizer, chat template and streaming detokenizer (api/text_codec.cpp).
+class TextCodec {
+public:
+    virtual ~TextCodec() = default;
+    virtual Result<std::vector<TokenId>> encode(std::string_view text, bool parse_special) const = 0;
+    virtual std::string decode(std::span<const TokenId> ids, bool skip_special) const = 0;
+    virtual Result<std::string> render_chat(const std::vector<ChatMessage>& messages, bool add_generation_prompt) const = 0;
+    virtual bool has_chat_template() const = 0;
+    virtual std::vector<TokenId> end_of_turn_tokens() const = 0;
+    virtual TokenTextStream make_stream() const = 0;
+    // Loads tokenizer.json (+ tokenizer_config.json, generation_config.json) from `dir`;
+    // null result (not an error) when the folder has no tokenizer.json.
+    static Result<std::shared_ptr<const TextCodec>> load(const std::string& dir, int64_t n_vocab,
+                                                         std::optional<int64_t> config_eos);
+};
 
 class ModelImpl {
 public:
     ModelInfo info;
     std::shared_ptr<WeightStore> store;
     std::unique_ptr<CausalLM> lm;
-    std::optional<Tokenizer> tokenizer;
-    TokenizerConfig tokenizer_config;
-    std::string chat_template;  // empty: the model has none
+    std::shared_ptr<const TextCodec> text;  // tokenizer + chat template; null when the folder has none
     std::vector<TokenId> end_of_turn;
     std::unique_ptr<ThreadPool> pool;
     LogSink log;

@@ -68,9 +68,11 @@ nlohmann::json layout_json(const StateLayout& layout) {
 
 }  // namespace
 
-Status save_snapshot(const std::filesystem::path& path, const SequenceState& state, const std::string& identity) {
+Status save_snapshot(const std::filesystem::path& path, const SequenceState& state, const std::string& identity,
+                     std::span<const float> last_logits) {
     const int64_t n = state.n_past();
-    nlohmann::json header = {{"identity", identity}, {"n_past", n}, {"layers", layout_json(state.layout())}};
+    nlohmann::json header = {{"identity", identity}, {"n_past", n}, {"layers", layout_json(state.layout())},
+                             {"n_logits", last_logits.size()}};
     const std::string hs = header.dump();
     const std::filesystem::path tmp = path.string() + ".tmp";
     File f(std::fopen(tmp.c_str(), "wb"));
@@ -96,6 +98,7 @@ Status save_snapshot(const std::filesystem::path& path, const SequenceState& sta
         put(ls.k.data(), kv);
         put(ls.v.data(), kv);
     }
+    put(last_logits.data(), last_logits.size() * 4);
     const uint64_t digest = sum.digest();
     if (ok) ok = std::fwrite(&digest, 1, 8, f.get()) == 8;
     if (ok) ok = std::fflush(f.get()) == 0 && ::fsync(fileno(f.get())) == 0;
@@ -111,7 +114,8 @@ Status save_snapshot(const std::filesystem::path& path, const SequenceState& sta
     return {};
 }
 
-Status load_snapshot(const std::filesystem::path& path, SequenceState& state, const std::string& identity) {
+Status load_snapshot(const std::filesystem::path& path, SequenceState& state, const std::string& identity,
+                     std::vector<float>* last_logits) {
     const std::string where = "snapshot " + path.string();
     std::error_code ec;
     const uint64_t file_size = std::filesystem::file_size(path, ec);
@@ -143,13 +147,17 @@ Status load_snapshot(const std::filesystem::path& path, SequenceState& state, co
     if (header["layers"] != layout_json(state.layout()))
         return Status(ErrorCode::mismatch, where + ": the state layout differs from this model's");
     const int64_t n = header["n_past"].get<int64_t>();
+    const auto nl_it = header.find("n_logits");
+    if (nl_it == header.end() || !nl_it->is_number_unsigned() || nl_it->get<uint64_t>() > (uint64_t{1} << 26))
+        return Status(ErrorCode::bad_header, where + ": malformed header");
+    const uint64_t n_logits = nl_it->get<uint64_t>();
     if (n < 0) return Status(ErrorCode::bad_header, where + ": negative token count");
     if (n > state.n_ctx())
         return Status(ErrorCode::limit_exceeded, where + " holds " + std::to_string(n) + " tokens; the context holds " +
                                                      std::to_string(state.n_ctx()));
     // Exact size check before allocating anything sized by n.
     uint64_t expect = 16 + hlen + static_cast<uint64_t>(n) * 4 + state.layout().recurrent_bytes() +
-                      static_cast<uint64_t>(n) * state.layout().kv_bytes_per_token() + 8;
+                      static_cast<uint64_t>(n) * state.layout().kv_bytes_per_token() + n_logits * 4 + 8;
     if (expect != file_size)
         return Status(ErrorCode::out_of_bounds, where + " has " + std::to_string(file_size) + " bytes, expected " +
                                                     std::to_string(expect) + " (truncated or corrupt)");
@@ -166,11 +174,14 @@ Status load_snapshot(const std::filesystem::path& path, SequenceState& state, co
         const size_t kv = static_cast<size_t>(n * spec.kv_heads * spec.head_dim) * 4;
         ok = ok && get(ls.k.data(), kv) && get(ls.v.data(), kv);
     }
+    std::vector<float> logits(n_logits);
+    ok = ok && get(logits.data(), n_logits * 4);
     uint64_t stored = 0;
     const uint64_t digest = sum.digest();
     if (!ok || std::fread(&stored, 1, 8, f.get()) != 8) return Status(ErrorCode::out_of_bounds, where + " is truncated");
     if (stored != digest) return Status(ErrorCode::bad_header, where + " is corrupt (checksum mismatch)");
     state = std::move(fresh);
+    if (last_logits) *last_logits = std::move(logits);
     return {};
 }
 

@@ -87,7 +87,9 @@ StateLayout MiniMaxText::state_layout() const {
     return layout;
 }
 
-std::string MiniMaxText::identity() const { return "minimax_text:" + m_store->fingerprint(); }
+std::string MiniMaxText::identity() const {
+    return "minimax_text:" + (m_store ? m_store->fingerprint() : std::string("synthetic"));
+}
 
 void MiniMaxText::describe(ModelInfo& info) const {
     const ModelConfig& c = m_config;

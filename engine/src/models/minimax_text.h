@@ -51,6 +51,8 @@ public:
     // Binds and checks every tensor (names of spec §3.1, optional `language_model.` prefix, HF-native
     // decay buffers ignored) against the config before anything is computed.
     static Result<std::unique_ptr<MiniMaxText>> create(const ModelConfig& config, std::shared_ptr<const WeightStore> store);
+    // Random bf16 weights (N(0, std)) held in memory, for benchmarks at real shapes without files.
+    static Result<std::unique_ptr<MiniMaxText>> create_synthetic(const ModelConfig& config, uint64_t seed, float std = 0.02f);
 
     const ModelConfig& config() const { return m_config; }
     const MiniMaxWeights& weights() const { return m_w; }
@@ -60,6 +62,7 @@ public:
     int64_t n_ctx_train() const override { return m_config.n_ctx_train; }
     StateLayout state_layout() const override;
     std::string identity() const override;
+    uint64_t weight_bytes() const;
     void describe(ModelInfo& info) const override;
     Status forward(const OpContext& ctx, SequenceState& state, Workspace& ws, std::span<const int32_t> tokens,
                    LogitsMode mode, float* logits) const override;

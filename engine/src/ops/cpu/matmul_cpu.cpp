@@ -1,6 +1,8 @@
 // CPU matmul: small m (decode) streams the weight once with AVX2 dot products, converting
 // bf16/f16 on the fly; large m (prefill) converts weight panels to f32 and calls OpenBLAS sgemm
-// on each panel from our own thread pool (OpenBLAS itself runs single-threaded).
+// on each panel from our own thread pool (OpenBLAS itself runs single-threaded). Quantized weights
+// (ops/quant): decode quantizes the x rows to q8 blocks once and streams integer dot products;
+// prefill dequantises panels to f32 for sgemm, so no whole matrix is ever expanded.
 #include <cblas.h>
 #include <immintrin.h>
 
@@ -9,21 +11,24 @@
 #include <vector>
 
 #include "ops/matmul.h"
+#include "ops/quant/quant.h"
 
 namespace farsight {
 
 void decode_rows_f32(const TensorView& w, int64_t row0, int64_t n_rows, float* dst) {
     const int64_t k = w.dim(1);
     const uint8_t* base = static_cast<const uint8_t*>(w.data) + static_cast<uint64_t>(row0) * w.row_bytes();
-    convert_to_f32(w.dtype, base, dst, n_rows * k);
+    if (dtype_is_quantized(w.dtype)) quant::dequantize(w.dtype, base, dst, n_rows * k);
+    else convert_to_f32(w.dtype, base, dst, n_rows * k);
 }
 
 namespace cpu {
 namespace {
 
 constexpr int64_t kGemvMaxRows = 4;   // rows of x handled together by the GEMV kernel
-constexpr int64_t kGemvRowLimit = 8;  // up to this m, the GEMV path wins (measured: engine/bench)
+constexpr int64_t kGemvRowLimit = 1;  // up to this m, the GEMV path wins (engine/bench/bench_matmul_cpu)
 constexpr int64_t kPanelRows = 32;    // weight rows converted per sgemm call
+constexpr int64_t kQuantGemvRowLimit = 4;  // quantized weights: integer GEMV up to this m
 
 inline float hsum(__m256 v) {
     __m128 lo = _mm256_castps256_ps128(v), hi = _mm256_extractf128_ps(v, 1);
@@ -80,11 +85,32 @@ void gemv_rows(const float* x, int64_t k, const TensorView& w, float* y, int64_t
     }
 }
 
+// One row of x: four independent accumulators keep the FMA pipes busy while the weight streams.
+template <DType D>
+void gemv_one(const float* x, int64_t k, const TensorView& w, float* y, int64_t n0, int64_t n1) {
+    const uint64_t row_bytes = w.row_bytes();
+    for (int64_t n = n0; n < n1; ++n) {
+        const void* wr = static_cast<const uint8_t*>(w.data) + static_cast<uint64_t>(n) * row_bytes;
+        __m256 a0 = _mm256_setzero_ps(), a1 = a0, a2 = a0, a3 = a0;
+        int64_t i = 0;
+        for (; i + 32 <= k; i += 32) {
+            a0 = _mm256_fmadd_ps(_mm256_loadu_ps(x + i), load8<D>(wr, i), a0);
+            a1 = _mm256_fmadd_ps(_mm256_loadu_ps(x + i + 8), load8<D>(wr, i + 8), a1);
+            a2 = _mm256_fmadd_ps(_mm256_loadu_ps(x + i + 16), load8<D>(wr, i + 16), a2);
+            a3 = _mm256_fmadd_ps(_mm256_loadu_ps(x + i + 24), load8<D>(wr, i + 24), a3);
+        }
+        for (; i + 8 <= k; i += 8) a0 = _mm256_fmadd_ps(_mm256_loadu_ps(x + i), load8<D>(wr, i), a0);
+        float s = hsum(_mm256_add_ps(_mm256_add_ps(a0, a1), _mm256_add_ps(a2, a3)));
+        for (; i < k; ++i) s += x[i] * load1<D>(wr, i);
+        y[n] = s;
+    }
+}
+
 template <DType D>
 void gemv_dispatch(const float* x, int64_t rows, int64_t k, const TensorView& w, float* y, int64_t ldy, int64_t n0,
                    int64_t n1) {
     switch (rows) {
-        case 1: gemv_rows<D, 1>(x, k, w, y, ldy, n0, n1); break;
+        case 1: gemv_one<D>(x, k, w, y, n0, n1); break;
         case 2: gemv_rows<D, 2>(x, k, w, y, ldy, n0, n1); break;
         case 3: gemv_rows<D, 3>(x, k, w, y, ldy, n0, n1); break;
         default: gemv_rows<D, 4>(x, k, w, y, ldy, n0, n1); break;
@@ -105,6 +131,23 @@ void gemv(const OpContext& ctx, const float* x, int64_t m, int64_t k, const Tens
                 case DType::bf16: gemv_dispatch<DType::bf16>(xr, rows, k, w, yr, n, n0, n1); break;
                 default: gemv_dispatch<DType::f16>(xr, rows, k, w, yr, n, n0, n1); break;
             }
+        }
+    }, grain);
+}
+
+// Quantized weights: x rows → q8 blocks (once), then one integer dot per (row, weight row).
+void gemv_quant(const OpContext& ctx, const float* x, int64_t m, int64_t k, const TensorView& w, float* y) {
+    const int64_t n = w.dim(0);
+    const uint64_t act_bytes = quant::activation_row_bytes(w.dtype, k), row_bytes = w.row_bytes();
+    thread_local std::vector<uint8_t> act;
+    act.resize(static_cast<size_t>(act_bytes * static_cast<uint64_t>(m)));
+    uint8_t* a = act.data();  // the caller's thread_local buffer, read by the pool's threads
+    for (int64_t r = 0; r < m; ++r) quant::quantize_activations(w.dtype, x + r * k, a + r * act_bytes, k);
+    const int64_t grain = std::max<int64_t>(8, std::min<int64_t>(256, n / (ctx.n_threads() * 4) + 1));
+    ctx.parallel_for(n, [&](int64_t n0, int64_t n1, int) {
+        for (int64_t j = n0; j < n1; ++j) {
+            const uint8_t* wr = static_cast<const uint8_t*>(w.data) + static_cast<uint64_t>(j) * row_bytes;
+            for (int64_t r = 0; r < m; ++r) y[r * n + j] = quant::vec_dot(w.dtype, k, wr, a + r * act_bytes);
         }
     }, grain);
 }
@@ -148,14 +191,16 @@ void blas_panels(const OpContext& ctx, const float* x, int64_t m, int64_t k, con
 
 }  // namespace
 
-MatmulStrategy matmul_strategy(int64_t m, DType) {
-    return m <= kGemvRowLimit ? MatmulStrategy::gemv : MatmulStrategy::blas_panels;
+MatmulStrategy matmul_strategy(int64_t m, DType w_dtype) {
+    const int64_t limit = dtype_is_quantized(w_dtype) ? kQuantGemvRowLimit : kGemvRowLimit;
+    return m <= limit ? MatmulStrategy::gemv : MatmulStrategy::blas_panels;
 }
 
 void matmul_with(MatmulStrategy s, const OpContext& ctx, const float* x, int64_t m, int64_t k, const TensorView& w,
                  float* y) {
     if (m <= 0) return;
-    if (s == MatmulStrategy::gemv) gemv(ctx, x, m, k, w, y);
+    if (s == MatmulStrategy::gemv && dtype_is_quantized(w.dtype)) gemv_quant(ctx, x, m, k, w, y);
+    else if (s == MatmulStrategy::gemv) gemv(ctx, x, m, k, w, y);
     else blas_panels(ctx, x, m, k, w, y);
 }
 

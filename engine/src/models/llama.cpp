@@ -1,0 +1,37 @@
+// LlamaModel: binding of its tensors and its two sub-layers (attention_block, dense_mlp_block).
+#include "models/llama.h"
+
+namespace farsight {
+
+Result<std::unique_ptr<LlamaModel>> LlamaModel::create(LlamaConfig config, std::unique_ptr<LlamaTensors> tensors) {
+    if (config.architecture != "llama") return Status(ErrorCode::unsupported, "LlamaModel cannot run " + config.architecture);
+    std::unique_ptr<LlamaModel> m(new LlamaModel(std::move(config), std::move(tensors)));
+    const LlamaConfig& c = m->m_config;
+    m->bind_common(m->m_w.common);
+    m->m_w.layers.resize(static_cast<size_t>(c.n_layer));
+    for (int64_t l = 0; l < c.n_layer; ++l) {
+        LlamaLayerWeights& lw = m->m_w.layers[static_cast<size_t>(l)];
+        const std::string p = "blk." + std::to_string(l) + ".";
+        lw.attn_norm = m->m_tensors->bind(p + "attn_norm.weight", {c.n_embd});
+        lw.attn = m->bind_attention(l, c.attention_bias);
+        lw.ffn_norm = m->m_tensors->bind(p + "ffn_norm.weight", {c.n_embd});
+        lw.mlp.gate = m->m_tensors->bind(p + "ffn_gate.weight", {c.n_ff, c.n_embd});
+        lw.mlp.up = m->m_tensors->bind(p + "ffn_up.weight", {c.n_ff, c.n_embd});
+        lw.mlp.down = m->m_tensors->bind(p + "ffn_down.weight", {c.n_embd, c.n_ff});
+    }
+    FS_RETURN_IF_ERROR(m->m_tensors->finish());
+    return m;
+}
+
+Status LlamaModel::attention(const OpContext& ctx, Workspace& ws, int64_t l, const TensorView& h, int64_t pos0,
+                             SequenceState& state, const TensorView& a) const {
+    const size_t i = static_cast<size_t>(l);
+    return attention_block(ctx, ws, m_w.layers[i].attn, attention_params(), h, pos0, state.kv_capacity(), state.k_cache(i),
+                           state.v_cache(i), a);
+}
+
+Status LlamaModel::mlp(const OpContext& ctx, Workspace& ws, int64_t l, const TensorView& h, const TensorView& a) const {
+    return dense_mlp_block(ctx, ws, m_w.layers[static_cast<size_t>(l)].mlp, h, a);
+}
+
+}  // namespace farsight
