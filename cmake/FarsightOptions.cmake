@@ -23,6 +23,7 @@ else()
 endif()
 message(STATUS "Farsight: CUDA backend ${FARSIGHT_CUDA_ENABLED}, GUI ${FARSIGHT_GUI}")
 
+
 # Warnings and the CPU baseline (x86-64-v3: AVX2 + FMA + F16C) are applied per target.
 add_library(farsight_compile_options INTERFACE)
 target_compile_options(farsight_compile_options INTERFACE
@@ -39,3 +40,17 @@ find_package(Threads REQUIRED)
 find_package(nlohmann_json 3.10 REQUIRED)
 find_package(PkgConfig REQUIRED)
 pkg_check_modules(PCRE2 REQUIRED IMPORTED_TARGET libpcre2-8)
+
+if(FARSIGHT_CUDA_ENABLED)
+  # Hopper first (wgmma/TMA need sm_90a, which only the -gencode form selects), Ampere as the
+  # portable fallback. FARSIGHT_CUDA_GENCODE overrides the list.
+  set(CMAKE_CUDA_ARCHITECTURES OFF)
+  enable_language(CUDA)
+  set(FARSIGHT_CUDA_GENCODE "-gencode=arch=compute_90a,code=sm_90a;-gencode=arch=compute_80,code=sm_80"
+      CACHE STRING "nvcc -gencode flags")
+  target_compile_options(farsight_compile_options INTERFACE
+    $<$<COMPILE_LANGUAGE:CUDA>:${FARSIGHT_CUDA_GENCODE} --expt-relaxed-constexpr -lineinfo -Xptxas=-warn-spills>)
+  set(CMAKE_CUDA_STANDARD 20)
+  set(CMAKE_CUDA_STANDARD_REQUIRED ON)
+  find_package(CUDAToolkit REQUIRED)
+endif()
