@@ -46,11 +46,16 @@ if(FARSIGHT_CUDA_ENABLED)
   # portable fallback. FARSIGHT_CUDA_GENCODE overrides the list.
   set(CMAKE_CUDA_ARCHITECTURES OFF)
   enable_language(CUDA)
+  # CMake 3.25 predates nvcc's C++20 support in its tables: teach it the flag.
+  if(NOT CMAKE_CUDA20_STANDARD_COMPILE_OPTION)
+    set(CMAKE_CUDA20_STANDARD_COMPILE_OPTION "-std=c++20")
+    set(CMAKE_CUDA20_EXTENSION_COMPILE_OPTION "-std=c++20")
+    list(APPEND CMAKE_CUDA_COMPILE_FEATURES cuda_std_20)
+  endif()
+  set(CMAKE_CUDA_STANDARD 20)
   set(FARSIGHT_CUDA_GENCODE "-gencode=arch=compute_90a,code=sm_90a;-gencode=arch=compute_80,code=sm_80"
       CACHE STRING "nvcc -gencode flags")
   target_compile_options(farsight_compile_options INTERFACE
-    $<$<COMPILE_LANGUAGE:CUDA>:${FARSIGHT_CUDA_GENCODE} --expt-relaxed-constexpr -lineinfo -Xptxas=-warn-spills>)
-  set(CMAKE_CUDA_STANDARD 20)
-  set(CMAKE_CUDA_STANDARD_REQUIRED ON)
+    $<$<COMPILE_LANGUAGE:CUDA>:${FARSIGHT_CUDA_GENCODE} --expt-relaxed-constexpr -lineinfo -Xptxas=-warn-spills -diag-suppress=2810>)
   find_package(CUDAToolkit REQUIRED)
 endif()

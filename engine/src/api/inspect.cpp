@@ -1,6 +1,7 @@
 // inspect_model / plan_memory: describe a model folder from its config and tensor headers only.
 #include <filesystem>
 
+#include "api/factory_loader.h"
 #include "api/model_impl.h"
 #include "models/minimax_text.h"
 
@@ -20,6 +21,7 @@ Status read_model_folder(const std::string& path, ModelInfo& info, ModelConfig& 
 }
 
 Result<ModelInfo> inspect_model(const std::string& path) {
+    if (loads_through_factory(path)) return inspect_through_factory(path);
     ModelInfo info;
     ModelConfig config;
     FS_RETURN_IF_ERROR(read_model_folder(path, info, config));

@@ -1,6 +1,7 @@
 // Public Model: load a folder (config, weights, tokenizer), text helpers.
 #include <filesystem>
 
+#include "api/factory_loader.h"
 #include "api/model_impl.h"
 #include "models/minimax_text.h"
 
@@ -12,11 +13,29 @@ Model::Model(std::unique_ptr<ModelImpl> impl) : m_impl(std::move(impl)) {}
 Model::~Model() = default;
 
 Result<std::shared_ptr<Model>> Model::load(const std::string& path, const LoadOptions& options) {
-    if (options.device != "auto" && options.device != "cpu")
-        return Status(ErrorCode::unsupported, "device '" + options.device + "' is not available in this build (use cpu)");
     if (options.n_threads < 0) return Status(ErrorCode::invalid_argument, "n_threads must be >= 0");
     auto impl = std::make_unique<ModelImpl>();
+    // Device: "cpu", "cuda"/"cuda:N" (required), or "auto" (the first GPU when there is one).
+    int gpu_index = -1;
+    if (options.device == "cuda") gpu_index = 0;
+    else if (options.device.rfind("cuda:", 0) == 0) {
+        const std::string n = options.device.substr(5);
+        if (n.empty() || n.size() > 3 || n.find_first_not_of("0123456789") != std::string::npos)
+            return Status(ErrorCode::invalid_argument, "device '" + options.device + "': expected cuda:N");
+        gpu_index = std::stoi(n);
+    } else if (options.device == "auto") {
+        gpu_index = gpu_count() > 0 ? 0 : -1;
+    } else if (options.device != "cpu") {
+        return Status(ErrorCode::invalid_argument, "device '" + options.device + "': use auto, cpu, cuda or cuda:N");
+    }
+    if (options.precision == "fp32") impl->precision = Precision::fp32;
+    else if (options.precision == "bf16") impl->precision = Precision::bf16;
+    else return Status(ErrorCode::invalid_argument, "precision '" + options.precision + "': use bf16 or fp32");
     impl->log = options.log;
+    if (loads_through_factory(path)) {  // llama family: GGUF files, llama/mistral/qwen2/mixtral folders
+        FS_RETURN_IF_ERROR(load_through_factory(path, options, gpu_index >= 0 && options.device != "auto", *impl));
+        return std::shared_ptr<Model>(new Model(std::move(impl)));
+    }
     ModelConfig config;
     FS_RETURN_IF_ERROR(read_model_folder(path, impl->info, config));
     if (options.on_progress) options.on_progress(0.05f);
@@ -27,6 +46,12 @@ Result<std::shared_ptr<Model>> Model::load(const std::string& path, const LoadOp
     if (options.on_progress) options.on_progress(0.5f);
     FS_ASSIGN_OR_RETURN(auto lm, MiniMaxText::create(config, impl->store));
     lm->describe(impl->info);
+    if (gpu_index >= 0) {
+        FS_ASSIGN_OR_RETURN(impl->gpu, create_gpu_context(gpu_index));
+        FS_RETURN_IF_ERROR(lm->to_device(impl->precision).with_context("uploading the weights to cuda:" + std::to_string(gpu_index)));
+    } else {
+        impl->precision = Precision::fp32;  // the CPU path always computes in f32
+    }
     impl->info.weight_bytes = impl->store->total_bytes();
     impl->info.weight_dtype = impl->store->tensors().empty() ? "" : std::string(dtype_name(config.n_vocab ? lm->weights().layers[0].input_norm.dtype : DType::f32));
     impl->lm = std::move(lm);

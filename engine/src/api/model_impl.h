@@ -13,6 +13,7 @@
 #include "io/model_config.h"
 #include "io/weight_store.h"
 #include "models/causal_lm.h"
+#include "runtime/runtime.h"
 
 namespace farsight {
 
@@ -40,16 +41,21 @@ public:
     std::shared_ptr<const TextCodec> text;  // tokenizer + chat template; null when the folder has none
     std::vector<TokenId> end_of_turn;
     std::unique_ptr<ThreadPool> pool;
+    std::shared_ptr<GpuContext> gpu;  // set when the model runs on a GPU
+    Precision precision = Precision::fp32;
     LogSink log;
 
-    OpContext op_context() const { return OpContext{Device::cpu, pool.get(), nullptr}; }
+    Device device() const { return gpu ? Device::cuda : Device::cpu; }
+    OpContext op_context() const { return OpContext{device(), pool.get(), gpu.get(), precision}; }
+    // The KV cache dtype of sessions: bf16 on the GPU's fast path (as the reference), else f32.
+    DType kv_dtype() const { return gpu && precision == Precision::bf16 ? DType::bf16 : DType::f32; }
 };
 
 class SessionImpl {
 public:
     std::shared_ptr<Model> model;
     SequenceState state;
-    Workspace ws;
+    Workspace ws{Device::cpu};
     std::vector<float> last_logits;  // logits after the state's last token (empty if unknown)
     StateCheckpoint checkpoint;
 };

@@ -13,7 +13,9 @@ Result<std::unique_ptr<Session>> Session::create(std::shared_ptr<Model> model, c
     int64_t n_ctx = options.n_ctx;
     if (n_ctx == 0) n_ctx = model->info().n_ctx_train > 0 ? std::min<int64_t>(model->info().n_ctx_train, 1 << 20) : 8192;
     auto impl = std::make_unique<SessionImpl>();
-    FS_ASSIGN_OR_RETURN(impl->state, SequenceState::create(model->impl().lm->state_layout(), n_ctx));
+    const ModelImpl& mi = model->impl();
+    FS_ASSIGN_OR_RETURN(impl->state, SequenceState::create(mi.lm->state_layout(), n_ctx, mi.device(), mi.kv_dtype()));
+    impl->ws = Workspace(mi.device());
     impl->model = std::move(model);
     return std::unique_ptr<Session>(new Session(std::move(impl)));
 }

@@ -10,13 +10,16 @@ namespace farsight {
 
 class Workspace {
 public:
+    explicit Workspace(Device device = Device::cpu) : m_device(device) {}
+    Device device() const { return m_device; }
+
     // A buffer of at least n elements of dtype for `slot` (contents unspecified).
     Result<TensorView> get(size_t slot, DType dtype, std::initializer_list<int64_t> dims) {
-        TensorView v(nullptr, dtype, dims);
+        TensorView v(nullptr, dtype, dims, m_device);
         const uint64_t need = v.nbytes();
         if (slot >= m_slots.size()) m_slots.resize(slot + 1);
         if (m_slots[slot].size() < need) {
-            auto b = HostBuffer::allocate(need + need / 4, /*zero=*/false);
+            auto b = Buffer::allocate_on(m_device, need + need / 4, /*zero=*/false);
             if (!b.ok()) return b.status();
             m_slots[slot] = std::move(b).value();
         }
@@ -30,7 +33,8 @@ public:
     }
 
 private:
-    std::vector<HostBuffer> m_slots;
+    Device m_device = Device::cpu;
+    std::vector<Buffer> m_slots;
 };
 
 }  // namespace farsight

@@ -7,7 +7,9 @@
 
 #include <cstdio>
 #include <cstring>
+#include <algorithm>
 #include <memory>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -60,18 +62,21 @@ private:
 struct FileCloser { void operator()(FILE* f) const { if (f) std::fclose(f); } };
 using File = std::unique_ptr<FILE, FileCloser>;
 
-nlohmann::json layout_json(const StateLayout& layout) {
+nlohmann::json layout_json(const StateLayout& layout, DType kv_dtype) {
     nlohmann::json layers = nlohmann::json::array();
     for (const auto& l : layout.layers) layers.push_back({l.recurrent_floats, l.kv_heads, l.head_dim});
-    return layers;
+    return {{"layers", layers}, {"kv_dtype", std::string(dtype_name(kv_dtype))}};
 }
+
+// Streams device or host memory to a sink in host-sized pieces.
+constexpr uint64_t kStage = uint64_t{64} << 20;
 
 }  // namespace
 
 Status save_snapshot(const std::filesystem::path& path, const SequenceState& state, const std::string& identity,
                      std::span<const float> last_logits) {
     const int64_t n = state.n_past();
-    nlohmann::json header = {{"identity", identity}, {"n_past", n}, {"layers", layout_json(state.layout())},
+    nlohmann::json header = {{"identity", identity}, {"n_past", n}, {"layout", layout_json(state.layout(), state.kv_dtype())},
                              {"n_logits", last_logits.size()}};
     const std::string hs = header.dump();
     const std::filesystem::path tmp = path.string() + ".tmp";
@@ -79,11 +84,22 @@ Status save_snapshot(const std::filesystem::path& path, const SequenceState& sta
     if (!f) return Status(ErrorCode::io_error, "cannot write " + tmp.string() + ": " + std::strerror(errno));
     Checksum sum;
     bool ok = true;
-    auto put = [&](const void* p, size_t bytes) {
+    auto put_host = [&](const void* p, size_t bytes) {
         if (!ok || bytes == 0) return;
         sum.update(p, bytes);
         ok = std::fwrite(p, 1, bytes, f.get()) == bytes;
     };
+    std::vector<uint8_t> stage;
+    auto put_state = [&](const void* p, uint64_t bytes) {  // memory of the state's device
+        if (state.device() == Device::cpu) return put_host(p, static_cast<size_t>(bytes));
+        for (uint64_t off = 0; ok && off < bytes; off += kStage) {
+            const uint64_t n = std::min(kStage, bytes - off);
+            stage.resize(static_cast<size_t>(n));
+            ok = copy_bytes(stage.data(), Device::cpu, static_cast<const uint8_t*>(p) + off, state.device(), n).ok();
+            put_host(stage.data(), static_cast<size_t>(n));
+        }
+    };
+    auto put = put_host;
     const uint32_t version = kVersion, hlen = static_cast<uint32_t>(hs.size());
     put(kMagic, 8);
     put(&version, 4);
@@ -93,10 +109,10 @@ Status save_snapshot(const std::filesystem::path& path, const SequenceState& sta
     for (size_t i = 0; i < state.layout().layers.size(); ++i) {
         const auto& spec = state.layout().layers[i];
         const LayerState& ls = state.layer(i);
-        put(ls.recurrent.data(), static_cast<size_t>(spec.recurrent_floats) * 4);
-        const size_t kv = static_cast<size_t>(n * spec.kv_heads * spec.head_dim) * 4;
-        put(ls.k.data(), kv);
-        put(ls.v.data(), kv);
+        put_state(ls.recurrent.data(), static_cast<uint64_t>(spec.recurrent_floats) * 4);
+        const uint64_t kv = state.kv_row_bytes(i) * static_cast<uint64_t>(n);
+        put_state(ls.k.data(), kv);
+        put_state(ls.v.data(), kv);
     }
     put(last_logits.data(), last_logits.size() * 4);
     const uint64_t digest = sum.digest();
@@ -139,12 +155,12 @@ Status load_snapshot(const std::filesystem::path& path, SequenceState& state, co
     if (!get(hs.data(), hlen)) return Status(ErrorCode::bad_header, where + " is truncated");
     nlohmann::json header = nlohmann::json::parse(hs, nullptr, false);
     if (header.is_discarded() || !header.is_object() || !header.contains("identity") || !header["identity"].is_string() ||
-        !header.contains("n_past") || !header["n_past"].is_number_integer() || !header.contains("layers"))
+        !header.contains("n_past") || !header["n_past"].is_number_integer() || !header.contains("layout"))
         return Status(ErrorCode::bad_header, where + ": malformed header");
     if (header["identity"].get<std::string>() != identity)
         return Status(ErrorCode::mismatch, where + " was made with another model (" + header["identity"].get<std::string>() +
                                                "); this model is " + identity);
-    if (header["layers"] != layout_json(state.layout()))
+    if (header["layout"] != layout_json(state.layout(), state.kv_dtype()))
         return Status(ErrorCode::mismatch, where + ": the state layout differs from this model's");
     const int64_t n = header["n_past"].get<int64_t>();
     const auto nl_it = header.find("n_logits");
@@ -157,22 +173,33 @@ Status load_snapshot(const std::filesystem::path& path, SequenceState& state, co
                                                      std::to_string(state.n_ctx()));
     // Exact size check before allocating anything sized by n.
     uint64_t expect = 16 + hlen + static_cast<uint64_t>(n) * 4 + state.layout().recurrent_bytes() +
-                      static_cast<uint64_t>(n) * state.layout().kv_bytes_per_token() + n_logits * 4 + 8;
+                      static_cast<uint64_t>(n) * state.layout().kv_bytes_per_token(state.kv_dtype()) + n_logits * 4 + 8;
     if (expect != file_size)
         return Status(ErrorCode::out_of_bounds, where + " has " + std::to_string(file_size) + " bytes, expected " +
                                                     std::to_string(expect) + " (truncated or corrupt)");
     // Read into a fresh state so a failure leaves `state` untouched.
-    FS_ASSIGN_OR_RETURN(SequenceState fresh, SequenceState::create(state.layout(), state.n_ctx()));
+    FS_ASSIGN_OR_RETURN(SequenceState fresh, SequenceState::create(state.layout(), state.n_ctx(), state.device(), state.kv_dtype()));
     FS_RETURN_IF_ERROR(fresh.reserve(n));
     std::vector<int32_t>& tokens = fresh.mutable_tokens();
     tokens.resize(static_cast<size_t>(n));
     bool ok = get(tokens.data(), static_cast<size_t>(n) * 4);
+    std::vector<uint8_t> stage;
+    auto get_state = [&](void* p, uint64_t bytes) {  // into memory of the state's device
+        if (fresh.device() == Device::cpu) return get(p, static_cast<size_t>(bytes));
+        for (uint64_t off = 0; off < bytes; off += kStage) {
+            const uint64_t m = std::min(kStage, bytes - off);
+            stage.resize(static_cast<size_t>(m));
+            if (!get(stage.data(), static_cast<size_t>(m))) return false;
+            if (!copy_bytes(static_cast<uint8_t*>(p) + off, fresh.device(), stage.data(), Device::cpu, m).ok()) return false;
+        }
+        return true;
+    };
     for (size_t i = 0; ok && i < state.layout().layers.size(); ++i) {
         const auto& spec = state.layout().layers[i];
         LayerState& ls = fresh.layer(i);
-        ok = get(ls.recurrent.data(), static_cast<size_t>(spec.recurrent_floats) * 4);
-        const size_t kv = static_cast<size_t>(n * spec.kv_heads * spec.head_dim) * 4;
-        ok = ok && get(ls.k.data(), kv) && get(ls.v.data(), kv);
+        ok = get_state(ls.recurrent.data(), static_cast<uint64_t>(spec.recurrent_floats) * 4);
+        const uint64_t kv = fresh.kv_row_bytes(i) * static_cast<uint64_t>(n);
+        ok = ok && get_state(ls.k.data(), kv) && get_state(ls.v.data(), kv);
     }
     std::vector<float> logits(n_logits);
     ok = ok && get(logits.data(), n_logits * 4);

@@ -27,9 +27,11 @@ public:
     virtual void describe(ModelInfo& info) const = 0;
 
     // Runs `tokens` at positions state.n_past() … and appends them to the state. `logits` receives
-    // [1, V] (last) or [T, V] (all) f32 rows.
+    // [1, V] (last) or [T, V] (all) f32 rows. `embeddings` ([T, n_embd] f32 on the model's device),
+    // when given, replaces the token-embedding lookup (vision-language models splice image
+    // features into these rows; `tokens` still go into the state's history).
     virtual Status forward(const OpContext& ctx, SequenceState& state, Workspace& ws, std::span<const int32_t> tokens,
-                           LogitsMode mode, float* logits) const = 0;
+                           LogitsMode mode, float* logits, const TensorView* embeddings = nullptr) const = 0;
 };
 
 }  // namespace farsight

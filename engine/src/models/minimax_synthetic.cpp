@@ -60,8 +60,8 @@ Result<std::unique_ptr<MiniMaxText>> MiniMaxText::create_synthetic(const ModelCo
             FS_ASSIGN_OR_RETURN(lw.softmax.o, make({e, hd}));
         }
         FS_ASSIGN_OR_RETURN(lw.router, make({c.n_expert, e}));
-        lw.experts.resize(static_cast<size_t>(c.n_expert));
-        for (auto& ex : lw.experts) {
+        lw.experts.experts.resize(static_cast<size_t>(c.n_expert));
+        for (auto& ex : lw.experts.experts) {
             FS_ASSIGN_OR_RETURN(ex.w1, make({c.n_ff, e}));
             FS_ASSIGN_OR_RETURN(ex.w3, make({c.n_ff, e}));
             FS_ASSIGN_OR_RETURN(ex.w2, make({e, c.n_ff}));
@@ -74,6 +74,7 @@ uint64_t MiniMaxText::weight_bytes() const {
     if (m_store) return m_store->total_bytes();
     uint64_t n = 0;
     for (const auto& b : m_owned) n += b.size();
+    for (const auto& b : m_device_owned) n += b.size();
     return n;
 }
 

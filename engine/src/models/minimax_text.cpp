@@ -62,12 +62,13 @@ Status MiniMaxText::bind_weights() {
             lw.softmax.o = b.bind(p + "self_attn.o_proj.weight", {e, hd});
         }
         lw.router = b.bind(p + "block_sparse_moe.gate.weight", {c.n_expert, e});
-        lw.experts.resize(static_cast<size_t>(c.n_expert));
+        lw.experts.experts.resize(static_cast<size_t>(c.n_expert));
         for (int64_t x = 0; x < c.n_expert; ++x) {
             const std::string ep = p + "block_sparse_moe.experts." + std::to_string(x) + ".";
-            lw.experts[static_cast<size_t>(x)].w1 = b.bind(ep + "w1.weight", {c.n_ff, e});
-            lw.experts[static_cast<size_t>(x)].w3 = b.bind(ep + "w3.weight", {c.n_ff, e});
-            lw.experts[static_cast<size_t>(x)].w2 = b.bind(ep + "w2.weight", {e, c.n_ff});
+            ExpertView& ev = lw.experts.experts[static_cast<size_t>(x)];
+            ev.w1 = b.bind(ep + "w1.weight", {c.n_ff, e});
+            ev.w3 = b.bind(ep + "w3.weight", {c.n_ff, e});
+            ev.w2 = b.bind(ep + "w2.weight", {e, c.n_ff});
         }
     }
     return b.finish();
@@ -111,7 +112,7 @@ void MiniMaxText::describe(ModelInfo& info) const {
 }
 
 Status MiniMaxText::forward(const OpContext& ctx, SequenceState& state, Workspace& ws, std::span<const int32_t> tokens,
-                            LogitsMode mode, float* logits) const {
+                            LogitsMode mode, float* logits, const TensorView* embeddings) const {
     const ModelConfig& c = m_config;
     const int64_t t = static_cast<int64_t>(tokens.size()), e = c.n_embd, pos0 = state.n_past();
     if (t == 0) return Status(ErrorCode::invalid_argument, "forward: no tokens");
@@ -119,7 +120,13 @@ Status MiniMaxText::forward(const OpContext& ctx, SequenceState& state, Workspac
     FS_ASSIGN_OR_RETURN(TensorView x, ws.get(kSlotX, DType::f32, {t, e}));
     FS_ASSIGN_OR_RETURN(TensorView h, ws.get(kSlotH, DType::f32, {t, e}));
     FS_ASSIGN_OR_RETURN(TensorView a, ws.get(kSlotA, DType::f32, {t, e}));
-    FS_RETURN_IF_ERROR(embedding(ctx, m_w.embed, tokens, x));
+    if (embeddings) {
+        if (embeddings->numel() != t * e || embeddings->dtype != DType::f32 || embeddings->device != ctx.device)
+            return Status(ErrorCode::invalid_argument, "forward: embeddings must be f32 [T, n_embd] on the model's device");
+        FS_RETURN_IF_ERROR(copy_bytes(x.data, ctx.device, embeddings->data, ctx.device, x.nbytes()));
+    } else {
+        FS_RETURN_IF_ERROR(embedding(ctx, m_w.embed, tokens, x));
+    }
     const AttentionShape shape{c.n_head, c.n_head_kv, c.head_dim, c.rotary_dim, c.rope_theta};
     if (m_capture) m_capture->clear();
 
@@ -134,8 +141,10 @@ Status MiniMaxText::forward(const OpContext& ctx, SequenceState& state, Workspac
             alpha = static_cast<float>(c.alpha_lightning);
             beta = static_cast<float>(c.beta_lightning);
         } else {
-            FS_RETURN_IF_ERROR(softmax_block(ctx, ws, lw.softmax, shape, h, pos0, state.kv_capacity(),
-                                             state.k_cache(static_cast<size_t>(l)), state.v_cache(static_cast<size_t>(l)), a));
+            const size_t li = static_cast<size_t>(l);
+            const TensorView kc(state.k_data(li), state.kv_dtype(), {state.kv_capacity(), c.n_head_kv, c.head_dim}, ctx.device);
+            const TensorView vc(state.v_data(li), state.kv_dtype(), {state.kv_capacity(), c.n_head_kv, c.head_dim}, ctx.device);
+            FS_RETURN_IF_ERROR(softmax_block(ctx, ws, lw.softmax, shape, h, pos0, kc, vc, a));
             alpha = static_cast<float>(c.alpha_softmax);
             beta = static_cast<float>(c.beta_softmax);
         }
@@ -146,7 +155,9 @@ Status MiniMaxText::forward(const OpContext& ctx, SequenceState& state, Workspac
         FS_RETURN_IF_ERROR(scaled_residual(ctx, h, static_cast<float>(c.alpha_mlp), a, static_cast<float>(c.beta_mlp), x));
         if (m_capture) {
             const int64_t rows = std::min(m_capture_rows, t);
-            m_capture->emplace_back(x.f32() + (t - rows) * e, x.f32() + t * e);
+            std::vector<float> hidden(static_cast<size_t>(rows * e));
+            FS_RETURN_IF_ERROR(copy_bytes(hidden.data(), Device::cpu, x.f32() + (t - rows) * e, ctx.device, hidden.size() * 4));
+            m_capture->push_back(std::move(hidden));
         }
     }
     state.append_tokens(tokens.data(), t);
@@ -155,7 +166,10 @@ Status MiniMaxText::forward(const OpContext& ctx, SequenceState& state, Workspac
     const int64_t n_rows = rows.dim(0);
     TensorView hn = h.slice_rows(0, n_rows);
     FS_RETURN_IF_ERROR(rms_norm(ctx, rows, m_w.norm, static_cast<float>(c.rms_norm_eps), hn));
-    return matmul(ctx, hn, m_w.lm_head, TensorView(logits, DType::f32, {n_rows, c.n_vocab}));
+    if (ctx.device == Device::cpu) return matmul(ctx, hn, m_w.lm_head, TensorView(logits, DType::f32, {n_rows, c.n_vocab}));
+    FS_ASSIGN_OR_RETURN(TensorView dev_logits, ws.get(kSlotLogitsIn, DType::f32, {n_rows, c.n_vocab}));
+    FS_RETURN_IF_ERROR(matmul(ctx, hn, m_w.lm_head, dev_logits));
+    return copy_bytes(logits, Device::cpu, dev_logits.data, ctx.device, dev_logits.nbytes());
 }
 
 }  // namespace farsight

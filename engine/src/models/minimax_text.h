@@ -8,6 +8,7 @@
 #include "io/model_config.h"
 #include "io/weight_store.h"
 #include "models/causal_lm.h"
+#include "ops/moe_experts.h"
 
 namespace farsight {
 
@@ -24,10 +25,7 @@ struct SoftmaxLayerWeights {
     TensorView o;        // [n_embd, H·d]
 };
 
-struct ExpertWeights {
-    TensorView w1, w3;  // [n_ff, n_embd] gate, up
-    TensorView w2;      // [n_embd, n_ff] down
-};
+using ExpertWeights = ExpertView;  // w1 gate, w3 up [n_ff, n_embd]; w2 down [n_embd, n_ff]
 
 struct MiniMaxLayerWeights {
     LayerKind kind = LayerKind::lightning;
@@ -36,7 +34,7 @@ struct MiniMaxLayerWeights {
     LightningLayerWeights lightning;
     SoftmaxLayerWeights softmax;
     TensorView router;      // [n_expert, n_embd] (f32 in real checkpoints)
-    std::vector<ExpertWeights> experts;
+    ExpertTable experts;
 };
 
 struct MiniMaxWeights {
@@ -53,6 +51,9 @@ public:
     static Result<std::unique_ptr<MiniMaxText>> create(const ModelConfig& config, std::shared_ptr<const WeightStore> store);
     // Random bf16 weights (N(0, std)) held in memory, for benchmarks at real shapes without files.
     static Result<std::unique_ptr<MiniMaxText>> create_synthetic(const ModelConfig& config, uint64_t seed, float std = 0.02f);
+    // The same, generated directly in GPU memory (bf16 projections, f32 router) by `ctx`'s device.
+    static Result<std::unique_ptr<MiniMaxText>> create_synthetic_on_device(const ModelConfig& config, const OpContext& ctx,
+                                                                          uint64_t seed, float std = 0.02f);
 
     const ModelConfig& config() const { return m_config; }
     const MiniMaxWeights& weights() const { return m_w; }
@@ -65,7 +66,13 @@ public:
     uint64_t weight_bytes() const;
     void describe(ModelInfo& info) const override;
     Status forward(const OpContext& ctx, SequenceState& state, Workspace& ws, std::span<const int32_t> tokens,
-                   LogitsMode mode, float* logits) const override;
+                   LogitsMode mode, float* logits, const TensorView* embeddings = nullptr) const override;
+
+    // Moves every weight to the GPU in the dtype `precision` asks for: fp32 → all f32 (the
+    // validation mode); bf16 → projections and embeddings bf16, router f32 (spec §6.2), norms as
+    // stored. Afterwards forward() must be given a CUDA OpContext.
+    Status to_device(Precision precision);
+    Device device() const { return m_device; }
 
     // Hidden states after every layer for the last `n_rows` positions of the chunk (golden tests).
     void capture_hidden(std::vector<std::vector<float>>* sink, int64_t n_rows) const {
@@ -80,6 +87,8 @@ private:
     ModelConfig m_config;
     std::shared_ptr<const WeightStore> m_store;
     std::vector<HostBuffer> m_owned;  // copies of tensors stored unaligned in the file
+    std::vector<Buffer> m_device_owned;  // GPU copies after to_device()
+    Device m_device = Device::cpu;
     MiniMaxWeights m_w;
     mutable std::vector<std::vector<float>>* m_capture = nullptr;
     mutable int64_t m_capture_rows = 0;

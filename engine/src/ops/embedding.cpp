@@ -1,6 +1,7 @@
 // embedding: validation and the CPU row copy (decode rows to f32).
 #include "ops/embedding.h"
 
+#include "ops/cuda/cuda_ops.h"
 #include "ops/matmul.h"
 
 namespace farsight {
@@ -16,7 +17,10 @@ Status embedding(const OpContext& ctx, const TensorView& table, std::span<const 
         if (id < 0 || id >= v)
             return Status(ErrorCode::invalid_argument,
                           "token id " + std::to_string(id) + " is outside the vocabulary (size " + std::to_string(v) + ")");
-    if (ctx.device != Device::cpu) return Status(ErrorCode::unsupported, "embedding: no kernel for this device");
+    if (ctx.device == Device::cuda) {
+        if (dtype_is_quantized(table.dtype)) return Status(ErrorCode::unsupported, "embedding (cuda): quantized tables");
+        return cuda::embedding(ctx, table, ids, out);
+    }
     float* o = out.f32();
     for (size_t t = 0; t < ids.size(); ++t) decode_rows_f32(table, ids[t], 1, o + static_cast<int64_t>(t) * d);
     return {};

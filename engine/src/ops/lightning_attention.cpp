@@ -3,6 +3,8 @@
 
 #include <cmath>
 
+#include "ops/cuda/cuda_ops.h"
+
 namespace farsight {
 namespace {
 
@@ -25,9 +27,10 @@ std::vector<double> slopes_f64(int64_t n) {
 
 Status check_lightning(const OpContext& ctx, const TensorView& qkv, const TensorView& state,
                        std::span<const float> lambda, const TensorView& out, const char* op) {
-    FS_RETURN_IF_ERROR(expect_dtype(qkv, DType::f32, op, "qkv"));
+    if (ctx.device == Device::cpu || qkv.dtype != DType::bf16) FS_RETURN_IF_ERROR(expect_dtype(qkv, DType::f32, op, "qkv"));
     FS_RETURN_IF_ERROR(expect_dtype(state, DType::f32, op, "state"));
-    FS_RETURN_IF_ERROR(expect_dtype(out, DType::f32, op, "out"));
+    if (ctx.device == Device::cpu || out.dtype != DType::bf16) FS_RETURN_IF_ERROR(expect_dtype(out, DType::f32, op, "out"));
+    for (const TensorView* v : {&qkv, &state, &out}) FS_RETURN_IF_ERROR(expect_device(ctx, *v, op, "operand"));
     FS_RETURN_IF_ERROR(expect_rank(qkv, 3, op, "qkv"));
     FS_RETURN_IF_ERROR(expect_rank(state, 3, op, "state"));
     const int64_t t = qkv.dim(0), h = qkv.dim(1), d = qkv.dim(2) / 3;
@@ -38,7 +41,6 @@ Status check_lightning(const OpContext& ctx, const TensorView& qkv, const Tensor
     if (out.numel() != t * h * d) return Status(ErrorCode::invalid_argument, std::string(op) + ": out must be [T, H·d]");
     if (static_cast<int64_t>(lambda.size()) != h)
         return Status(ErrorCode::invalid_argument, std::string(op) + ": need one decay rate per head");
-    if (ctx.device != Device::cpu) return Status(ErrorCode::unsupported, std::string(op) + ": no kernel for this device");
     return {};
 }
 
@@ -61,19 +63,23 @@ std::vector<float> lightning_decay(int64_t n_head, int64_t layer, int64_t n_laye
 }
 
 Status lightning_prefill(const OpContext& ctx, const TensorView& qkv, const TensorView& state,
-                         std::span<const float> lambda, const TensorView& out, int64_t block) {
+                         std::span<const float> lambda, const TensorView& out, QkvActivation act, int64_t block) {
     FS_RETURN_IF_ERROR(check_lightning(ctx, qkv, state, lambda, out, "lightning_prefill"));
     if (block < 1) return Status(ErrorCode::invalid_argument, "lightning_prefill: block must be >= 1");
+    const bool silu = act == QkvActivation::silu;
+    if (ctx.device == Device::cuda) return cuda::lightning_prefill(ctx, qkv, state, lambda, out, silu);
     cpu::lightning_prefill(ctx, qkv.f32(), qkv.dim(0), qkv.dim(1), qkv.dim(2) / 3, state.f32(), lambda.data(),
-                           out.f32(), block);
+                           out.f32(), block, silu);
     return {};
 }
 
 Status lightning_decode(const OpContext& ctx, const TensorView& qkv, const TensorView& state,
-                        std::span<const float> lambda, const TensorView& out) {
+                        std::span<const float> lambda, const TensorView& out, QkvActivation act) {
     FS_RETURN_IF_ERROR(check_lightning(ctx, qkv, state, lambda, out, "lightning_decode"));
+    const bool silu = act == QkvActivation::silu;
+    if (ctx.device == Device::cuda) return cuda::lightning_decode(ctx, qkv, state, lambda, out, silu);
     cpu::lightning_decode(ctx, qkv.f32(), qkv.dim(0), qkv.dim(1), qkv.dim(2) / 3, state.f32(), lambda.data(),
-                          out.f32());
+                          out.f32(), silu);
     return {};
 }
 

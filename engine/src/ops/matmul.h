@@ -1,6 +1,7 @@
 // matmul: y[M, N] = x[M, K] · w[N, K]ᵀ — PyTorch nn.Linear without bias, the engine's workhorse.
-// x and y are f32; w is f32, bf16 or f16 (quantized types join with the GGUF path). The CPU
-// reference decodes w to f32 and accumulates in f32.
+// x and y are f32; w is f32, bf16, f16 or a GGUF block-quantized type (q8_0 q4_0 q4_1 q4_k q5_k
+// q6_k, dequantised on the fly: ops/quant). Float weights: the CPU path decodes w to f32 and
+// accumulates in f32. Quantized weights: decode quantizes x to q8 blocks and uses integer dots.
 #pragma once
 
 #include "ops/op_context.h"

@@ -6,6 +6,8 @@
 #include <numeric>
 #include <vector>
 
+#include "ops/cuda/cuda_ops.h"
+
 namespace farsight {
 
 Status moe_routing(const OpContext& ctx, const TensorView& logits, int64_t k, const TensorView& weights,
@@ -18,7 +20,7 @@ Status moe_routing(const OpContext& ctx, const TensorView& logits, int64_t k, co
     if (k < 1 || k > e) return Status(ErrorCode::invalid_argument, "moe_routing: k out of range");
     if (weights.numel() != t * k || experts.numel() != t * k)
         return Status(ErrorCode::invalid_argument, "moe_routing: outputs must be [T, k]");
-    if (ctx.device != Device::cpu) return Status(ErrorCode::unsupported, "moe_routing: no kernel for this device");
+    if (ctx.device == Device::cuda) return cuda::moe_routing(ctx, logits, k, weights, experts);
     const float* lg = logits.f32();
     float* w = weights.f32();
     int32_t* ex = experts.as<int32_t>();

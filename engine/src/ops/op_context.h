@@ -8,10 +8,15 @@
 
 namespace farsight {
 
+// Matrix-product precision on the GPU: fp32 (validation: f32 weights, TF32 off) or bf16 operands
+// with f32 accumulation (the fast path). The CPU always accumulates in f32.
+enum class Precision : uint8_t { fp32, bf16 };
+
 struct OpContext {
     Device device = Device::cpu;
     ThreadPool* pool = nullptr;  // CPU work; nullptr = run on the calling thread
-    void* stream = nullptr;      // cudaStream_t on the CUDA backend
+    void* stream = nullptr;      // GpuContext* on the CUDA backend
+    Precision precision = Precision::fp32;
 
     // Runs fn over [0, n) on the pool (or inline).
     template <class Fn>

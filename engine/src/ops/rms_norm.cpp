@@ -3,6 +3,8 @@
 
 #include <vector>
 
+#include "ops/cuda/cuda_ops.h"
+
 namespace farsight {
 
 Status rms_norm(const OpContext& ctx, const TensorView& x, const TensorView& w, float eps, const TensorView& y) {
@@ -13,7 +15,9 @@ Status rms_norm(const OpContext& ctx, const TensorView& x, const TensorView& w, 
     const int64_t d = w.dim(0);
     FS_RETURN_IF_ERROR(expect_dim(x, -1, d, op, "x"));
     if (y.numel() != x.numel()) return Status(ErrorCode::invalid_argument, "rms_norm: y and x differ in size");
-    if (ctx.device != Device::cpu) return Status(ErrorCode::unsupported, "rms_norm: no kernel for this device");
+    FS_RETURN_IF_ERROR(expect_device(ctx, x, "rms_norm", "x"));
+    FS_RETURN_IF_ERROR(expect_device(ctx, w, "rms_norm", "w"));
+    if (ctx.device == Device::cuda) return cuda::rms_norm(ctx, x, w, eps, y);
     if (w.dtype == DType::f32) {
         cpu::rms_norm(ctx, x.f32(), x.rows(), d, w.f32(), eps, y.f32());
     } else {

@@ -12,10 +12,11 @@ std::vector<Command> engine_commands() {
                      "[--top-k K] [--top-p P] [--min-p P] [--repeat-penalty R] [--seed S] [--ctx N] [--threads N] [--raw]",
          cmd_generate},
         {"tokenize", "tokenize --model DIR --text-file FILE", cmd_tokenize},
-        {"eval-logits", "eval-logits --model DIR --input IN.safetensors --output OUT.safetensors [--decode K] [--device cpu] "
-                        "[--chunk N] [--threads N]",
+        {"eval-logits", "eval-logits --model DIR --input IN.safetensors --output OUT.safetensors [--decode K] [--device cpu|cuda] "
+                        "[--precision fp32|bf16] [--chunk N] [--threads N]",
          cmd_eval_logits},
         {"info", "info --model DIR [--ctx N]   (architecture, parameters, memory plan; loads no weights)", cmd_info},
+        {"eval-vision", "eval-vision --dataset FILE.jsonl (--model DIR | --predictions FILE.jsonl) [--out FILE.jsonl] [--max-tokens N] [--threads N] [--limit N] [--box-frame original|canvas] [--plain-units pixels|norm1000|norm1] [--case-insensitive]", cmd_eval_vision},
     };
 }
 

@@ -14,7 +14,7 @@
 namespace farsight::cli {
 
 Status cmd_eval_logits(int argc, char** argv) {
-    FS_ASSIGN_OR_RETURN(Args args, Args::parse(argc, argv, 2, {"model", "input", "output", "decode", "device", "chunk", "threads"}, {}));
+    FS_ASSIGN_OR_RETURN(Args args, Args::parse(argc, argv, 2, {"model", "input", "output", "decode", "device", "precision", "chunk", "threads"}, {}));
     FS_ASSIGN_OR_RETURN(std::string model_dir, args.require("model"));
     FS_ASSIGN_OR_RETURN(std::string in_path, args.require("input"));
     FS_ASSIGN_OR_RETURN(std::string out_path, args.require("output"));
@@ -22,7 +22,8 @@ Status cmd_eval_logits(int argc, char** argv) {
     FS_ASSIGN_OR_RETURN(int64_t chunk, args.get_int("chunk", 0, 0, 1 << 24));
     FS_ASSIGN_OR_RETURN(int64_t threads, args.get_int("threads", 0, 0, 1024));
     LoadOptions lo;
-    lo.device = args.get("device").value_or("auto");
+    lo.device = args.get("device").value_or("cpu");
+    lo.precision = args.get("precision").value_or("fp32");
     lo.n_threads = static_cast<int>(threads);
 
     FS_ASSIGN_OR_RETURN(SafetensorsFile input, SafetensorsFile::open(in_path));
@@ -48,8 +49,9 @@ Status cmd_eval_logits(int argc, char** argv) {
     if (t + n_decode > (int64_t{1} << 24)) return Status(ErrorCode::limit_exceeded, "prompt plus decode steps is too long");
     const uint64_t logit_bytes = static_cast<uint64_t>(t) * static_cast<uint64_t>(v) * 4;
     FS_ASSIGN_OR_RETURN(HostBuffer prefill_logits, HostBuffer::allocate(logit_bytes, false));
-    FS_ASSIGN_OR_RETURN(SequenceState state, SequenceState::create(mi.lm->state_layout(), t + n_decode + 1));
-    Workspace ws;
+    FS_ASSIGN_OR_RETURN(SequenceState state,
+                        SequenceState::create(mi.lm->state_layout(), t + n_decode + 1, mi.device(), mi.kv_dtype()));
+    Workspace ws(mi.device());
     const OpContext ctx = mi.op_context();
     const int64_t step = chunk > 0 ? chunk : t;
     for (int64_t done = 0; done < t; done += step) {
@@ -77,7 +79,10 @@ Status cmd_eval_logits(int argc, char** argv) {
         tensors.push_back({"logits_decode", DType::f32, {n_decode, v},
                            std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(decode_logits.data()), decode_logits.size() * 4)});
     }
-    FS_RETURN_IF_ERROR(write_safetensors(out_path, tensors, {{"producer", "farsight-cli eval-logits"}, {"device", "cpu"}}));
+    const std::string device = mi.gpu ? "cuda" : "cpu";
+    const std::string precision = mi.precision == Precision::bf16 ? "bf16" : "fp32";
+    FS_RETURN_IF_ERROR(write_safetensors(out_path, tensors,
+                                         {{"producer", "farsight-cli eval-logits"}, {"device", device}, {"precision", precision}}));
     std::fprintf(stderr, "eval-logits: %lld prompt tokens, %lld decode steps, vocab %lld -> %s\n",
                  static_cast<long long>(t), static_cast<long long>(n_decode), static_cast<long long>(v), out_path.c_str());
     return {};

@@ -23,5 +23,6 @@ Status cmd_generate(int argc, char** argv);
 Status cmd_tokenize(int argc, char** argv);
 Status cmd_eval_logits(int argc, char** argv);
 Status cmd_info(int argc, char** argv);
+Status cmd_eval_vision(int argc, char** argv);
 
 }  // namespace farsight::cli

@@ -2,6 +2,8 @@
 // tolerances from each fixture's meta.json.
 #pragma once
 
+#include <cstdlib>
+#include <cstring>
 #include <fstream>
 #include <string>
 #include <vector>
@@ -12,9 +14,14 @@
 
 namespace farsight::testfx {
 
-inline std::string fixture_dir(const std::string& name) {
-    return std::string(FARSIGHT_TEST_DATA) + "/fixtures/minimax-text/" + name;
+// tests/ of this checkout; FARSIGHT_TEST_DATA in the environment overrides the compiled-in path
+// (binaries built here and run from another copy of the tree, e.g. on the GPU machine).
+inline std::string test_data_root() {
+    const char* env = std::getenv("FARSIGHT_TEST_DATA");
+    return env && *env ? std::string(env) : std::string(FARSIGHT_TEST_DATA);
 }
+
+inline std::string fixture_dir(const std::string& name) { return test_data_root() + "/fixtures/minimax-text/" + name; }
 
 struct Reference {
     SafetensorsFile file;

@@ -123,7 +123,7 @@ TEST_F(OpsCpu, LightningPrefillAndDecodeMatchTheRecurrence) {
             std::vector<float> out(static_cast<size_t>(c.t * c.h * c.d), NAN);
             TensorView qv(qkv.data(), DType::f32, {c.t, c.h, 3 * c.d}), sv(state.data(), DType::f32, {c.h, c.d, c.d}),
                 ov(out.data(), DType::f32, {c.t, c.h * c.d});
-            Status st = prefill ? lightning_prefill(ctx, qv, sv, lambda, ov, c.block) : lightning_decode(ctx, qv, sv, lambda, ov);
+            Status st = prefill ? lightning_prefill(ctx, qv, sv, lambda, ov, QkvActivation::none, c.block) : lightning_decode(ctx, qv, sv, lambda, ov);
             ASSERT_TRUE(st.ok()) << st.to_string();
             EXPECT_LT(max_rel_err(out, want_out), 2e-5) << "t=" << c.t << " prefill=" << prefill;
             EXPECT_LT(max_rel_err(state, want_state), 2e-5) << "t=" << c.t << " prefill=" << prefill;

@@ -105,7 +105,8 @@ struct ChatMessage {
 
 struct LoadOptions {
     int n_threads = 0;                   // 0: all hardware threads
-    std::string device = "auto";         // "auto", "cpu", "cuda", "cuda:N"
+    std::string device = "auto";         // "auto" (a GPU when there is one), "cpu", "cuda", "cuda:N"
+    std::string precision = "bf16";      // GPU matrix precision: "bf16" (fast) or "fp32" (validation, TF32 off)
     LogSink log;                         // optional
     std::function<void(float)> on_progress;  // 0..1 while loading
 };

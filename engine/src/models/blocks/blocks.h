@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "core/workspace.h"
+#include "ops/moe_experts.h"
 #include "ops/op_context.h"
 
 namespace farsight {
@@ -19,7 +20,6 @@ enum WorkspaceSlot : size_t {
 
 struct LightningLayerWeights;
 struct SoftmaxLayerWeights;
-struct ExpertWeights;
 
 // MiniMax lightning attention sub-layer (spec §2.3). `state`: [H, d, d] f32, updated.
 Status lightning_block(const OpContext& ctx, Workspace& ws, const LightningLayerWeights& w, int64_t n_head,
@@ -30,13 +30,16 @@ struct AttentionShape {
     double rope_theta;
 };
 // Causal GQA softmax attention sub-layer with partial NeoX RoPE (spec §2.4). k_cache/v_cache:
-// [capacity, H_kv, d] f32; the chunk's keys/values are written at positions pos0 ….
+// [capacity, H_kv, d] f32 or bf16; the chunk's keys/values are written at positions pos0 ….
 Status softmax_block(const OpContext& ctx, Workspace& ws, const SoftmaxLayerWeights& w, const AttentionShape& shape,
-                     const TensorView& h, int64_t pos0, int64_t capacity, float* k_cache, float* v_cache,
+                     const TensorView& h, int64_t pos0, const TensorView& k_cache, const TensorView& v_cache,
                      const TensorView& a);
 
 // Top-k mixture of SwiGLU experts (spec §2.5): softmax(router) in f32, top-k, renormalise.
-Status moe_block(const OpContext& ctx, Workspace& ws, const TensorView& router, std::span<const ExpertWeights> experts,
+Status moe_block(const OpContext& ctx, Workspace& ws, const TensorView& router, const ExpertTable& experts,
+                 int64_t n_used, const TensorView& h, const TensorView& out);
+// Host-only convenience for architectures that keep a plain vector of experts.
+Status moe_block(const OpContext& ctx, Workspace& ws, const TensorView& router, std::span<const ExpertView> experts,
                  int64_t n_used, const TensorView& h, const TensorView& out);
 
 }  // namespace farsight

@@ -1,63 +1,26 @@
-// Mixture of SwiGLU experts: route every token, then run each expert once over the rows routed
-// to it (gathered), adding weighted outputs in ascending expert order like the reference.
-#include <algorithm>
-#include <cstring>
-
+// Mixture of SwiGLU experts: router (f32) → softmax/top-k/renormalise → the routed experts.
 #include "models/blocks/blocks.h"
-#include "models/minimax_text.h"
-#include "ops/activations.h"
 #include "ops/matmul.h"
 #include "ops/moe_routing.h"
 
 namespace farsight {
 
-Status moe_block(const OpContext& ctx, Workspace& ws, const TensorView& router, std::span<const ExpertWeights> experts,
-                 int64_t n_used, const TensorView& h, const TensorView& out) {
-    const int64_t t = h.rows(), n_embd = h.dim(-1), n_expert = static_cast<int64_t>(experts.size());
-    const int64_t n_ff = experts[0].w1.dim(0);
+Status moe_block(const OpContext& ctx, Workspace& ws, const TensorView& router, const ExpertTable& experts, int64_t n_used,
+                 const TensorView& h, const TensorView& out) {
+    const int64_t t = h.rows(), n_expert = static_cast<int64_t>(experts.experts.size());
     FS_ASSIGN_OR_RETURN(TensorView logits, ws.get(kSlotBlock + 0, DType::f32, {t, n_expert}));
     FS_ASSIGN_OR_RETURN(TensorView weights, ws.get(kSlotBlock + 1, DType::f32, {t, n_used}));
     FS_ASSIGN_OR_RETURN(TensorView ids, ws.get(kSlotBlock + 2, DType::i32, {t, n_used}));
-    FS_ASSIGN_OR_RETURN(TensorView xe, ws.get(kSlotBlock + 3, DType::f32, {t, n_embd}));
-    FS_ASSIGN_OR_RETURN(TensorView up1, ws.get(kSlotBlock + 4, DType::f32, {t, n_ff}));
-    FS_ASSIGN_OR_RETURN(TensorView up3, ws.get(kSlotBlock + 5, DType::f32, {t, n_ff}));
-    FS_ASSIGN_OR_RETURN(TensorView ye, ws.get(kSlotBlock + 6, DType::f32, {t, n_embd}));
     FS_RETURN_IF_ERROR(matmul(ctx, h, router, logits));
     FS_RETURN_IF_ERROR(moe_routing(ctx, logits, n_used, weights, ids));
+    return moe_experts(ctx, ws, experts, weights, ids, h, out);
+}
 
-    const int32_t* id = ids.as<int32_t>();
-    const float* wt = weights.f32();
-    std::memset(out.data, 0, static_cast<size_t>(t * n_embd) * 4);
-    std::vector<int64_t> rows;
-    std::vector<float> row_w;
-    for (int64_t e = 0; e < n_expert; ++e) {
-        rows.clear();
-        row_w.clear();
-        for (int64_t r = 0; r < t; ++r)
-            for (int64_t j = 0; j < n_used; ++j)
-                if (id[r * n_used + j] == e) {
-                    rows.push_back(r);
-                    row_w.push_back(wt[r * n_used + j]);
-                }
-        if (rows.empty()) continue;
-        const int64_t n = static_cast<int64_t>(rows.size());
-        for (int64_t i = 0; i < n; ++i)
-            std::memcpy(xe.f32() + i * n_embd, h.f32() + rows[static_cast<size_t>(i)] * n_embd, static_cast<size_t>(n_embd) * 4);
-        const TensorView xs = xe.reshaped({t, n_embd}).slice_rows(0, n), u1 = up1.slice_rows(0, n),
-                         u3 = up3.slice_rows(0, n), ys = ye.slice_rows(0, n);
-        const ExpertWeights& ew = experts[static_cast<size_t>(e)];
-        FS_RETURN_IF_ERROR(matmul(ctx, xs, ew.w1, u1));
-        FS_RETURN_IF_ERROR(matmul(ctx, xs, ew.w3, u3));
-        FS_RETURN_IF_ERROR(swiglu(ctx, u1, u3, u1));
-        FS_RETURN_IF_ERROR(matmul(ctx, u1, ew.w2, ys));
-        for (int64_t i = 0; i < n; ++i) {
-            const float wgt = row_w[static_cast<size_t>(i)];
-            const float* y = ys.f32() + i * n_embd;
-            float* o = out.f32() + rows[static_cast<size_t>(i)] * n_embd;
-            for (int64_t c = 0; c < n_embd; ++c) o[c] += y[c] * wgt;
-        }
-    }
-    return {};
+Status moe_block(const OpContext& ctx, Workspace& ws, const TensorView& router, std::span<const ExpertView> experts,
+                 int64_t n_used, const TensorView& h, const TensorView& out) {
+    ExpertTable table;
+    table.experts.assign(experts.begin(), experts.end());
+    return moe_block(ctx, ws, router, table, n_used, h, out);
 }
 
 }  // namespace farsight

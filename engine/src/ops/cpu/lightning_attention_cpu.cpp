@@ -9,8 +9,12 @@
 
 namespace farsight::cpu {
 
+namespace {
+inline float act(float x, bool silu) { return silu ? x / (1.0f + std::exp(-x)) : x; }
+}  // namespace
+
 void lightning_prefill(const OpContext& ctx, const float* qkv, int64_t t, int64_t n_head, int64_t d, float* state,
-                       const float* lambda, float* out, int64_t block) {
+                       const float* lambda, float* out, int64_t block, bool silu) {
     const int64_t row = n_head * 3 * d;  // floats per token in qkv
     ctx.parallel_for(n_head, [&](int64_t h0, int64_t h1, int) {
         std::vector<float> q(static_cast<size_t>(block * d)), k(q.size()), v(q.size()), o(q.size());
@@ -23,9 +27,11 @@ void lightning_prefill(const OpContext& ctx, const float* qkv, int64_t t, int64_
                 const int64_t m = std::min(block, t - b0);
                 for (int64_t i = 0; i < m; ++i) {
                     const float* src = qkv + (b0 + i) * row + h * 3 * d;
-                    std::copy(src, src + d, &q[static_cast<size_t>(i * d)]);
-                    std::copy(src + d, src + 2 * d, &k[static_cast<size_t>(i * d)]);
-                    std::copy(src + 2 * d, src + 3 * d, &v[static_cast<size_t>(i * d)]);
+                    for (int64_t a = 0; a < d; ++a) {
+                        q[static_cast<size_t>(i * d + a)] = act(src[a], silu);
+                        k[static_cast<size_t>(i * d + a)] = act(src[d + a], silu);
+                        v[static_cast<size_t>(i * d + a)] = act(src[2 * d + a], silu);
+                    }
                 }
                 for (int64_t i = 0; i < m; ++i) {
                     const float* qi = &q[static_cast<size_t>(i * d)];
@@ -74,14 +80,17 @@ void lightning_prefill(const OpContext& ctx, const float* qkv, int64_t t, int64_
 }
 
 void lightning_decode(const OpContext& ctx, const float* qkv, int64_t t, int64_t n_head, int64_t d, float* state,
-                      const float* lambda, float* out) {
+                      const float* lambda, float* out, bool silu) {
     const int64_t row = n_head * 3 * d;
     ctx.parallel_for(n_head, [&](int64_t h0, int64_t h1, int) {
+        std::vector<float> qkv_local(static_cast<size_t>(3 * d));
         for (int64_t h = h0; h < h1; ++h) {
             float* s = state + h * d * d;
             const float r = std::exp(-lambda[h]);
             for (int64_t ti = 0; ti < t; ++ti) {
-                const float* q = qkv + ti * row + h * 3 * d;
+                const float* src = qkv + ti * row + h * 3 * d;
+                for (int64_t a = 0; a < 3 * d; ++a) qkv_local[static_cast<size_t>(a)] = act(src[a], silu);
+                const float* q = qkv_local.data();
                 const float* k = q + d;
                 const float* v = q + 2 * d;
                 float* o = out + ti * n_head * d + h * d;

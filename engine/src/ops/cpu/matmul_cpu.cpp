@@ -28,7 +28,7 @@ namespace {
 constexpr int64_t kGemvMaxRows = 4;   // rows of x handled together by the GEMV kernel
 constexpr int64_t kGemvRowLimit = 1;  // up to this m, the GEMV path wins (engine/bench/bench_matmul_cpu)
 constexpr int64_t kPanelRows = 32;    // weight rows converted per sgemm call
-constexpr int64_t kQuantGemvRowLimit = 4;  // quantized weights: integer GEMV up to this m
+constexpr int64_t kQuantGemvRowLimit = INT64_MAX;  // quantized weights: always the integer path (see gemv_quant)
 
 inline float hsum(__m256 v) {
     __m128 lo = _mm256_castps256_ps128(v), hi = _mm256_extractf128_ps(v, 1);
@@ -135,19 +135,32 @@ void gemv(const OpContext& ctx, const float* x, int64_t m, int64_t k, const Tens
     }, grain);
 }
 
-// Quantized weights: x rows → q8 blocks (once), then one integer dot per (row, weight row).
+// Quantized weights, any m: x rows → q8 blocks (once, in parallel), then integer dots, as ggml's
+// mul_mat does for every batch size: prefill and decode see the same numerics (a token's logits do
+// not depend on how the prompt was chunked) and match llama.cpp's. Tiles of weight rows stay in L1
+// while every x row streams past them.
 void gemv_quant(const OpContext& ctx, const float* x, int64_t m, int64_t k, const TensorView& w, float* y) {
     const int64_t n = w.dim(0);
     const uint64_t act_bytes = quant::activation_row_bytes(w.dtype, k), row_bytes = w.row_bytes();
     thread_local std::vector<uint8_t> act;
     act.resize(static_cast<size_t>(act_bytes * static_cast<uint64_t>(m)));
     uint8_t* a = act.data();  // the caller's thread_local buffer, read by the pool's threads
-    for (int64_t r = 0; r < m; ++r) quant::quantize_activations(w.dtype, x + r * k, a + r * act_bytes, k);
-    const int64_t grain = std::max<int64_t>(8, std::min<int64_t>(256, n / (ctx.n_threads() * 4) + 1));
-    ctx.parallel_for(n, [&](int64_t n0, int64_t n1, int) {
-        for (int64_t j = n0; j < n1; ++j) {
-            const uint8_t* wr = static_cast<const uint8_t*>(w.data) + static_cast<uint64_t>(j) * row_bytes;
-            for (int64_t r = 0; r < m; ++r) y[r * n + j] = quant::vec_dot(w.dtype, k, wr, a + r * act_bytes);
+    if (m == 1) quant::quantize_activations(w.dtype, x, a, k);
+    else
+        ctx.parallel_for(m, [&](int64_t r0, int64_t r1, int) {
+            for (int64_t r = r0; r < r1; ++r) quant::quantize_activations(w.dtype, x + r * k, a + r * act_bytes, k);
+        });
+    constexpr int64_t kTile = 16;
+    const int64_t n_tiles = (n + kTile - 1) / kTile;
+    const int64_t grain = std::max<int64_t>(1, std::min<int64_t>(16, n_tiles / (ctx.n_threads() * 4) + 1));
+    ctx.parallel_for(n_tiles, [&](int64_t t0, int64_t t1, int) {
+        for (int64_t tile = t0; tile < t1; ++tile) {
+            const int64_t j0 = tile * kTile, j1 = std::min(n, j0 + kTile);
+            for (int64_t r = 0; r < m; ++r)
+                for (int64_t j = j0; j < j1; ++j) {
+                    const uint8_t* wr = static_cast<const uint8_t*>(w.data) + static_cast<uint64_t>(j) * row_bytes;
+                    y[r * n + j] = quant::vec_dot(w.dtype, k, wr, a + r * act_bytes);
+                }
         }
     }, grain);
 }

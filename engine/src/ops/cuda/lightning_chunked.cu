@@ -1,0 +1,243 @@
+// Tensor-core lightning prefill for head_dim 128 (bf16 q/k/v, f32 state and accumulation).
+// One CTA per (chunk of 64 tokens, head), handed out in (chunk, head) order by an atomic ticket so
+// that every CTA's predecessor is already running. Per chunk (local i, j < m):
+//   intra  O[i]  = Σ_{j≤i} e^{-λ(i-j)} (q_i·k_j) v_j          (P = QKᵀ masked, then P·V)
+//   local  L     = Σ_j e^{-λ(m-1-j)} k_jᵀ v_j                 (Kdᵀ·V)
+//   chain  S_c   = e^{-λm} S_{c-1} + L                          (waits for chunk c-1 of this head)
+//   inter  O[i] += e^{-λ(i+1)} q_i S_{c-1}                       (Qd·bf16(S_{c-1}))
+// The running state moves between chunks through a two-slot ring per head in global memory
+// (L2-resident); only the chain step is serial. Decay tables in f32 as the reference (spec §6.1).
+#include <cuda/atomic>
+#include <mma.h>
+
+#include "ops/cuda/cuda_common.cuh"
+#include "ops/cuda/lightning_cuda.h"
+
+namespace farsight::cuda {
+namespace {
+
+using namespace nvcuda;
+constexpr int D = 128, C = 64, WARPS = 8, THREADS = WARPS * 32;
+
+struct Smem {
+    __nv_bfloat16 q[C * D], k[C * D], v[C * D], qd[C * D], kd[C * D];
+    __nv_bfloat16 sb[D * D];  // bf16(S_{c-1}) for the inter term
+    float p[C * C];           // QKᵀ scores (f32)
+    __nv_bfloat16 pb[C * C];  // masked, decayed scores
+    float o[C * D];           // output staging
+    int ticket;
+};
+
+struct Decay {
+    float lambda[kMaxLightningHeads];
+};
+
+__device__ __forceinline__ float silu(float x) { return x / (1.0f + __expf(-x)); }
+
+template <class Out>
+__global__ void __launch_bounds__(THREADS, 1)
+    chunked_kernel(const __nv_bfloat16* __restrict__ qkv, int64_t t, int n_head, int n_chunks, float* __restrict__ state,
+                   float* __restrict__ ring, int* __restrict__ flags, int* __restrict__ counter, Decay decay, bool act,
+                   Out* __restrict__ out) {
+    extern __shared__ __align__(128) unsigned char smem_raw[];
+    Smem& sm = *reinterpret_cast<Smem*>(smem_raw);
+    const int tid = threadIdx.x, warp = tid >> 5;
+    if (tid == 0) sm.ticket = atomicAdd(counter, 1);
+    __syncthreads();
+    const int ticket = sm.ticket;
+    const int c = ticket / n_head, h = ticket % n_head;
+    const int64_t t0 = static_cast<int64_t>(c) * C;
+    const int m = static_cast<int>(t - t0 < C ? t - t0 : C);
+    const float lam = decay.lambda[h];
+
+    // Load q|k|v rows (16-byte vectors), apply the activation, build the decayed copies.
+    const int64_t row_elems = static_cast<int64_t>(n_head) * 3 * D;
+    for (int idx = tid; idx < C * (3 * D / 8); idx += THREADS) {
+        const int i = idx / (3 * D / 8), part = idx % (3 * D / 8);
+        const int col = part * 8;  // 0..383
+        float f[8];
+        if (i < m) {
+            const uint4 u = *reinterpret_cast<const uint4*>(qkv + (t0 + i) * row_elems + static_cast<int64_t>(h) * 3 * D + col);
+            const __nv_bfloat162* b2 = reinterpret_cast<const __nv_bfloat162*>(&u);
+#pragma unroll
+            for (int j = 0; j < 4; ++j) {
+                const float2 g = __bfloat1622float2(b2[j]);
+                f[2 * j] = act ? silu(g.x) : g.x;
+                f[2 * j + 1] = act ? silu(g.y) : g.y;
+            }
+        } else {
+#pragma unroll
+            for (int j = 0; j < 8; ++j) f[j] = 0.0f;
+        }
+        const int which = col / D, e = col % D;
+        __nv_bfloat16* dst = which == 0 ? sm.q : (which == 1 ? sm.k : sm.v);
+        __nv_bfloat16* dst_d = which == 0 ? sm.qd : sm.kd;
+        const float dec = which == 0 ? expf(-lam * static_cast<float>(i + 1)) : expf(-lam * static_cast<float>(m - 1 - i));
+#pragma unroll
+        for (int j = 0; j < 8; ++j) {
+            const __nv_bfloat16 b = __float2bfloat16(f[j]);
+            dst[i * D + e + j] = b;
+            if (which < 2) dst_d[i * D + e + j] = __float2bfloat16(__bfloat162float(b) * dec);
+        }
+    }
+    __syncthreads();
+
+    // P = Q Kᵀ: 4×4 tiles of 16×16, two per warp.
+    {
+        const int tr = warp / 2;
+#pragma unroll
+        for (int u = 0; u < 2; ++u) {
+            const int tc = (warp % 2) * 2 + u;
+            wmma::fragment<wmma::accumulator, 16, 16, 16, float> acc;
+            wmma::fill_fragment(acc, 0.0f);
+#pragma unroll
+            for (int kk = 0; kk < D / 16; ++kk) {
+                wmma::fragment<wmma::matrix_a, 16, 16, 16, __nv_bfloat16, wmma::row_major> a;
+                wmma::fragment<wmma::matrix_b, 16, 16, 16, __nv_bfloat16, wmma::col_major> b;
+                wmma::load_matrix_sync(a, sm.q + tr * 16 * D + kk * 16, D);
+                wmma::load_matrix_sync(b, sm.k + tc * 16 * D + kk * 16, D);
+                wmma::mma_sync(acc, a, b, acc);
+            }
+            wmma::store_matrix_sync(sm.p + tr * 16 * C + tc * 16, acc, C, wmma::mem_row_major);
+        }
+    }
+    __syncthreads();
+    for (int idx = tid; idx < C * C; idx += THREADS) {
+        const int i = idx / C, j = idx % C;
+        const float w = j <= i ? sm.p[idx] * expf(-lam * static_cast<float>(i - j)) : 0.0f;
+        sm.pb[idx] = __float2bfloat16(w);
+    }
+    __syncthreads();
+
+    // O = P V (intra) into 4 accumulator tiles per warp; L = Kdᵀ V into 8 tiles per warp.
+    wmma::fragment<wmma::accumulator, 16, 16, 16, float> o_acc[4];
+    const int orow = warp / 2;
+#pragma unroll
+    for (int u = 0; u < 4; ++u) {
+        const int ocol = (warp % 2) * 4 + u;
+        wmma::fill_fragment(o_acc[u], 0.0f);
+#pragma unroll
+        for (int kk = 0; kk < C / 16; ++kk) {
+            wmma::fragment<wmma::matrix_a, 16, 16, 16, __nv_bfloat16, wmma::row_major> a;
+            wmma::fragment<wmma::matrix_b, 16, 16, 16, __nv_bfloat16, wmma::row_major> b;
+            wmma::load_matrix_sync(a, sm.pb + orow * 16 * C + kk * 16, C);
+            wmma::load_matrix_sync(b, sm.v + kk * 16 * D + ocol * 16, D);
+            wmma::mma_sync(o_acc[u], a, b, o_acc[u]);
+        }
+    }
+    wmma::fragment<wmma::accumulator, 16, 16, 16, float> l_acc[8];
+#pragma unroll
+    for (int u = 0; u < 8; ++u) {
+        wmma::fill_fragment(l_acc[u], 0.0f);
+#pragma unroll
+        for (int kk = 0; kk < C / 16; ++kk) {
+            wmma::fragment<wmma::matrix_a, 16, 16, 16, __nv_bfloat16, wmma::col_major> a;
+            wmma::fragment<wmma::matrix_b, 16, 16, 16, __nv_bfloat16, wmma::row_major> b;
+            wmma::load_matrix_sync(a, sm.kd + kk * 16 * D + warp * 16, D);
+            wmma::load_matrix_sync(b, sm.v + kk * 16 * D + u * 16, D);
+            wmma::mma_sync(l_acc[u], a, b, l_acc[u]);
+        }
+    }
+
+    // Chain step: wait for S_{c-1}, publish S_c.
+    const float* prev = c == 0 ? state + static_cast<int64_t>(h) * D * D
+                               : ring + (static_cast<int64_t>(h) * 2 + (c - 1) % 2) * D * D;
+    if (c > 0 && tid == 0) {
+        ::cuda::atomic_ref<int, ::cuda::thread_scope_device> f(flags[h * 2 + (c - 1) % 2]);
+        while (f.load(::cuda::memory_order_acquire) != c) {
+        }
+    }
+    __syncthreads();
+    if (c > 0) {  // every thread acquires, so none of its loads of the ring can see stale L1 lines
+        ::cuda::atomic_ref<int, ::cuda::thread_scope_device> f(flags[h * 2 + (c - 1) % 2]);
+        (void)f.load(::cuda::memory_order_acquire);
+    }
+    for (int idx = tid; idx < D * D / 4; idx += THREADS) {
+        const float4 s4 = __ldcg(reinterpret_cast<const float4*>(prev) + idx);
+        sm.sb[4 * idx] = __float2bfloat16(s4.x);
+        sm.sb[4 * idx + 1] = __float2bfloat16(s4.y);
+        sm.sb[4 * idx + 2] = __float2bfloat16(s4.z);
+        sm.sb[4 * idx + 3] = __float2bfloat16(s4.w);
+    }
+    __syncthreads();
+    const bool last = c == n_chunks - 1;
+    float* next = last ? state + static_cast<int64_t>(h) * D * D : ring + (static_cast<int64_t>(h) * 2 + c % 2) * D * D;
+    const float bd = expf(-lam * static_cast<float>(m));
+#pragma unroll
+    for (int u = 0; u < 8; ++u) {
+        wmma::fragment<wmma::accumulator, 16, 16, 16, float> s;
+        wmma::load_matrix_sync(s, prev + warp * 16 * D + u * 16, D, wmma::mem_row_major);
+#pragma unroll
+        for (int x = 0; x < s.num_elements; ++x) s.x[x] = bd * s.x[x] + l_acc[u].x[x];
+        wmma::store_matrix_sync(next + warp * 16 * D + u * 16, s, D, wmma::mem_row_major);
+    }
+    __syncthreads();
+    if (tid == 0 && !last) {
+        __threadfence();
+        ::cuda::atomic_ref<int, ::cuda::thread_scope_device> f(flags[h * 2 + c % 2]);
+        f.store(c + 1, ::cuda::memory_order_release);
+    }
+
+    // O += Qd · bf16(S_{c-1}).
+#pragma unroll
+    for (int u = 0; u < 4; ++u) {
+        const int ocol = (warp % 2) * 4 + u;
+#pragma unroll
+        for (int kk = 0; kk < D / 16; ++kk) {
+            wmma::fragment<wmma::matrix_a, 16, 16, 16, __nv_bfloat16, wmma::row_major> a;
+            wmma::fragment<wmma::matrix_b, 16, 16, 16, __nv_bfloat16, wmma::row_major> b;
+            wmma::load_matrix_sync(a, sm.qd + orow * 16 * D + kk * 16, D);
+            wmma::load_matrix_sync(b, sm.sb + kk * 16 * D + ocol * 16, D);
+            wmma::mma_sync(o_acc[u], a, b, o_acc[u]);
+        }
+        wmma::store_matrix_sync(sm.o + orow * 16 * D + ocol * 16, o_acc[u], D, wmma::mem_row_major);
+    }
+    __syncthreads();
+    const int64_t out_row = static_cast<int64_t>(n_head) * D;
+    for (int idx = tid; idx < m * D; idx += THREADS) {
+        const int i = idx / D, e = idx % D;
+        const float v = sm.o[idx];
+        if constexpr (sizeof(Out) == 2) out[(t0 + i) * out_row + static_cast<int64_t>(h) * D + e] = __float2bfloat16(v);
+        else out[(t0 + i) * out_row + static_cast<int64_t>(h) * D + e] = v;
+    }
+}
+
+}  // namespace
+
+Status lightning_chunked_bf16(const OpContext& ctx, const TensorView& qkv, const TensorView& state,
+                              std::span<const float> lambda, bool silu, const TensorView& out) {
+    const int64_t t = qkv.dim(0), n_head = qkv.dim(1);
+    if (qkv.dim(2) != 3 * D || qkv.dtype != DType::bf16)
+        return Status(ErrorCode::unsupported, "lightning chunked (cuda): needs bf16 qkv with head_dim 128");
+    if (n_head > kMaxLightningHeads) return Status(ErrorCode::unsupported, "lightning (cuda): more than 256 heads");
+    if (t == 0) return {};
+    const int64_t n_chunks = (t + C - 1) / C;
+    if (n_chunks * n_head > (int64_t{1} << 31) - 1) return Status(ErrorCode::limit_exceeded, "lightning (cuda): too many chunks");
+    GpuContext& g = gctx(ctx);
+    const size_t ring_bytes = static_cast<size_t>(n_head) * 2 * D * D * 4;
+    const size_t flag_bytes = static_cast<size_t>(n_head) * 2 * 4 + 4;
+    FS_ASSIGN_OR_RETURN(void* ring, g.scratch(12, ring_bytes));
+    FS_ASSIGN_OR_RETURN(void* flags, g.scratch(13, flag_bytes));
+    FS_CUDA(cudaMemsetAsync(flags, 0, flag_bytes, g.stream));
+    int* counter = static_cast<int*>(flags) + n_head * 2;
+    Decay dec{};
+    for (int64_t i = 0; i < n_head; ++i) dec.lambda[i] = lambda[static_cast<size_t>(i)];
+    const size_t smem = sizeof(Smem);
+    const unsigned grid = static_cast<unsigned>(n_chunks * n_head);
+    const auto* in = static_cast<const __nv_bfloat16*>(qkv.data);
+    if (out.dtype == DType::bf16) {
+        FS_CUDA(cudaFuncSetAttribute(chunked_kernel<__nv_bfloat16>, cudaFuncAttributeMaxDynamicSharedMemorySize, int(smem)));
+        chunked_kernel<__nv_bfloat16><<<grid, THREADS, smem, g.stream>>>(in, t, int(n_head), int(n_chunks), state.f32(),
+                                                                         static_cast<float*>(ring), static_cast<int*>(flags),
+                                                                         counter, dec, silu, static_cast<__nv_bfloat16*>(out.data));
+    } else {
+        FS_CUDA(cudaFuncSetAttribute(chunked_kernel<float>, cudaFuncAttributeMaxDynamicSharedMemorySize, int(smem)));
+        chunked_kernel<float><<<grid, THREADS, smem, g.stream>>>(in, t, int(n_head), int(n_chunks), state.f32(),
+                                                                 static_cast<float*>(ring), static_cast<int*>(flags), counter,
+                                                                 dec, silu, out.f32());
+    }
+    FS_CUDA_LAUNCHED();
+    return {};
+}
+
+}  // namespace farsight::cuda
