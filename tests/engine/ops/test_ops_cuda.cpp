@@ -262,6 +262,8 @@ TEST_F(OpsCuda, SoftmaxAttentionF32AndBf16Cache) {
     uint32_t seed = 700;
     auto cases = ref::attention_cases();
     cases.push_back({3, 8, 2, 128, 1500});  // several key splits (flash-decoding merge)
+    cases.push_back({200, 8, 2, 128, 50});  // tensor-core flash kernel: partial query block, offset
+    cases.push_back({64, 4, 4, 128, 0});    // flash kernel, one full block, no history
     for (const auto& c : cases) {
         const int64_t n = c.n_past + c.t;
         auto q = ref::random_vec(c.t * c.h * c.d, seed++), k = ref::random_vec(n * c.hkv * c.d, seed++),

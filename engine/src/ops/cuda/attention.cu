@@ -2,6 +2,7 @@
 // One warp per (query, head); the head's dims are spread over the lanes (<= 4 per lane), scores
 // reduced across the warp. Long contexts split the keys over several warps per query and merge
 // the partial (max, sum, acc) results — flash-decoding — so decode fills the GPU.
+#include "ops/cuda/attention_cuda.h"
 #include "ops/cuda/cuda_common.cuh"
 
 namespace farsight::cuda {
@@ -96,6 +97,9 @@ Status softmax_attention(const OpContext& ctx, const TensorView& q, const Tensor
     const int64_t t = q.dim(0), n_head = q.dim(1), d = q.dim(2), n_head_kv = k_cache.dim(1);
     if (d > 32 * kMaxDimPerLane) return Status(ErrorCode::unsupported, "softmax attention (cuda): head_dim > 128");
     if (t == 0) return {};
+    // Prefill-sized query blocks go to the tensor-core kernel; decode uses flash-decoding below.
+    if (t >= 16 && d == 128 && k_cache.dtype == DType::bf16 && accumulator_layout_verified(ctx))
+        return flash_attention(ctx, q, k_cache, v_cache, n_past, scale, out);
     GpuContext& g = gctx(ctx);
     const int n_splits = static_cast<int>((n_past + t + kSplitKeys - 1) / kSplitKeys);
     const int64_t units = t * n_head * n_splits;

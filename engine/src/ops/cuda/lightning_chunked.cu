@@ -18,15 +18,23 @@ namespace {
 
 using namespace nvcuda;
 constexpr int D = 128, C = 64, WARPS = 8, THREADS = WARPS * 32;
+// Shared-memory rows padded by 16 bytes (bf16) / 16 bytes (f32) against bank conflicts.
+constexpr int DP = D + 8, CP = C + 8, DPF = D + 4;
 
+// 88 KB: two CTAs per SM. q|k are dead once the scores exist and then hold bf16(S_{c-1});
+// qd|kd are dead once the output accumulators are final and then stage them for the store.
 struct Smem {
-    __nv_bfloat16 q[C * D], k[C * D], v[C * D], qd[C * D], kd[C * D];
-    __nv_bfloat16 sb[D * D];  // bf16(S_{c-1}) for the inter term
-    float p[C * C];           // QKᵀ scores (f32)
-    __nv_bfloat16 pb[C * C];  // masked, decayed scores
-    float o[C * D];           // output staging
+    __nv_bfloat16 qk[2 * C * DP];   // q rows, then k rows; later sb = bf16(S_{c-1}) [D][DP]
+    __nv_bfloat16 v[C * DP];
+    __nv_bfloat16 qkd[2 * C * DP];  // qd rows, then kd rows; later the f32 output staging [C][DPF]
+    __nv_bfloat16 pb[C * CP];       // masked, decayed scores
     int ticket;
 };
+static_assert(D * DP <= 2 * C * DP, "sb must fit in q|k");
+static_assert(sizeof(float) * C * DPF <= sizeof(__nv_bfloat16) * 2 * C * DP, "o staging must fit in qd|kd");
+
+__device__ __forceinline__ int acc_row(int lane, int i) { return (lane >> 2) + 8 * ((i >> 1) & 1); }
+__device__ __forceinline__ int acc_col(int lane, int i) { return (lane & 3) * 2 + (i & 1) + 8 * (i >> 2); }
 
 struct Decay {
     float lambda[kMaxLightningHeads];
@@ -35,13 +43,19 @@ struct Decay {
 __device__ __forceinline__ float silu(float x) { return x / (1.0f + __expf(-x)); }
 
 template <class Out>
-__global__ void __launch_bounds__(THREADS, 1)
+__global__ void __launch_bounds__(THREADS, 2)
     chunked_kernel(const __nv_bfloat16* __restrict__ qkv, int64_t t, int n_head, int n_chunks, float* __restrict__ state,
                    float* __restrict__ ring, int* __restrict__ flags, int* __restrict__ counter, Decay decay, bool act,
                    Out* __restrict__ out) {
     extern __shared__ __align__(128) unsigned char smem_raw[];
     Smem& sm = *reinterpret_cast<Smem*>(smem_raw);
-    const int tid = threadIdx.x, warp = tid >> 5;
+    __nv_bfloat16* const sq = sm.qk;
+    __nv_bfloat16* const sk = sm.qk + C * DP;
+    __nv_bfloat16* const sqd = sm.qkd;
+    __nv_bfloat16* const skd = sm.qkd + C * DP;
+    __nv_bfloat16* const sb = sm.qk;
+    float* const so = reinterpret_cast<float*>(sm.qkd);
+    const int tid = threadIdx.x, warp = tid >> 5, lane = tid & 31;
     if (tid == 0) sm.ticket = atomicAdd(counter, 1);
     __syncthreads();
     const int ticket = sm.ticket;
@@ -50,39 +64,43 @@ __global__ void __launch_bounds__(THREADS, 1)
     const int m = static_cast<int>(t - t0 < C ? t - t0 : C);
     const float lam = decay.lambda[h];
 
-    // Load q|k|v rows (16-byte vectors), apply the activation, build the decayed copies.
+    // Load q|k|v rows: all of this thread's 16-byte loads are issued before any is used.
     const int64_t row_elems = static_cast<int64_t>(n_head) * 3 * D;
-    for (int idx = tid; idx < C * (3 * D / 8); idx += THREADS) {
-        const int i = idx / (3 * D / 8), part = idx % (3 * D / 8);
-        const int col = part * 8;  // 0..383
+    constexpr int kVecs = C * (3 * D / 8) / THREADS;  // 12
+    uint4 raw[kVecs];
+#pragma unroll
+    for (int u = 0; u < kVecs; ++u) {
+        const int idx = tid + u * THREADS, i = idx / (3 * D / 8), col = (idx % (3 * D / 8)) * 8;
+        raw[u] = i < m ? __ldg(reinterpret_cast<const uint4*>(qkv + (t0 + i) * row_elems + static_cast<int64_t>(h) * 3 * D + col))
+                       : make_uint4(0, 0, 0, 0);
+    }
+#pragma unroll
+    for (int u = 0; u < kVecs; ++u) {
+        const int idx = tid + u * THREADS, i = idx / (3 * D / 8), col = (idx % (3 * D / 8)) * 8;
+        const __nv_bfloat162* b2 = reinterpret_cast<const __nv_bfloat162*>(&raw[u]);
         float f[8];
-        if (i < m) {
-            const uint4 u = *reinterpret_cast<const uint4*>(qkv + (t0 + i) * row_elems + static_cast<int64_t>(h) * 3 * D + col);
-            const __nv_bfloat162* b2 = reinterpret_cast<const __nv_bfloat162*>(&u);
 #pragma unroll
-            for (int j = 0; j < 4; ++j) {
-                const float2 g = __bfloat1622float2(b2[j]);
-                f[2 * j] = act ? silu(g.x) : g.x;
-                f[2 * j + 1] = act ? silu(g.y) : g.y;
-            }
-        } else {
-#pragma unroll
-            for (int j = 0; j < 8; ++j) f[j] = 0.0f;
+        for (int j = 0; j < 4; ++j) {
+            const float2 g = __bfloat1622float2(b2[j]);
+            f[2 * j] = act ? silu(g.x) : g.x;
+            f[2 * j + 1] = act ? silu(g.y) : g.y;
         }
         const int which = col / D, e = col % D;
-        __nv_bfloat16* dst = which == 0 ? sm.q : (which == 1 ? sm.k : sm.v);
-        __nv_bfloat16* dst_d = which == 0 ? sm.qd : sm.kd;
+        __nv_bfloat16* dst = which == 0 ? sq : (which == 1 ? sk : sm.v);
+        __nv_bfloat16* dst_d = which == 0 ? sqd : skd;
         const float dec = which == 0 ? expf(-lam * static_cast<float>(i + 1)) : expf(-lam * static_cast<float>(m - 1 - i));
+        __align__(16) __nv_bfloat16 outv[8], outd[8];
 #pragma unroll
         for (int j = 0; j < 8; ++j) {
-            const __nv_bfloat16 b = __float2bfloat16(f[j]);
-            dst[i * D + e + j] = b;
-            if (which < 2) dst_d[i * D + e + j] = __float2bfloat16(__bfloat162float(b) * dec);
+            outv[j] = __float2bfloat16(i < m ? f[j] : 0.0f);
+            outd[j] = __float2bfloat16(i < m ? __bfloat162float(outv[j]) * dec : 0.0f);
         }
+        *reinterpret_cast<uint4*>(dst + i * DP + e) = *reinterpret_cast<const uint4*>(outv);
+        if (which < 2) *reinterpret_cast<uint4*>(dst_d + i * DP + e) = *reinterpret_cast<const uint4*>(outd);
     }
     __syncthreads();
 
-    // P = Q Kᵀ: 4×4 tiles of 16×16, two per warp.
+    // P = Q Kᵀ (4×4 tiles of 16×16, two per warp), masked and decayed in registers, stored bf16.
     {
         const int tr = warp / 2;
 #pragma unroll
@@ -94,18 +112,17 @@ __global__ void __launch_bounds__(THREADS, 1)
             for (int kk = 0; kk < D / 16; ++kk) {
                 wmma::fragment<wmma::matrix_a, 16, 16, 16, __nv_bfloat16, wmma::row_major> a;
                 wmma::fragment<wmma::matrix_b, 16, 16, 16, __nv_bfloat16, wmma::col_major> b;
-                wmma::load_matrix_sync(a, sm.q + tr * 16 * D + kk * 16, D);
-                wmma::load_matrix_sync(b, sm.k + tc * 16 * D + kk * 16, D);
+                wmma::load_matrix_sync(a, sq + tr * 16 * DP + kk * 16, DP);
+                wmma::load_matrix_sync(b, sk + tc * 16 * DP + kk * 16, DP);
                 wmma::mma_sync(acc, a, b, acc);
             }
-            wmma::store_matrix_sync(sm.p + tr * 16 * C + tc * 16, acc, C, wmma::mem_row_major);
+#pragma unroll
+            for (int x = 0; x < 8; ++x) {
+                const int i = tr * 16 + acc_row(lane, x), j = tc * 16 + acc_col(lane, x);
+                const float w = j <= i ? acc.x[x] * expf(-lam * static_cast<float>(i - j)) : 0.0f;
+                sm.pb[i * CP + j] = __float2bfloat16(w);
+            }
         }
-    }
-    __syncthreads();
-    for (int idx = tid; idx < C * C; idx += THREADS) {
-        const int i = idx / C, j = idx % C;
-        const float w = j <= i ? sm.p[idx] * expf(-lam * static_cast<float>(i - j)) : 0.0f;
-        sm.pb[idx] = __float2bfloat16(w);
     }
     __syncthreads();
 
@@ -120,8 +137,8 @@ __global__ void __launch_bounds__(THREADS, 1)
         for (int kk = 0; kk < C / 16; ++kk) {
             wmma::fragment<wmma::matrix_a, 16, 16, 16, __nv_bfloat16, wmma::row_major> a;
             wmma::fragment<wmma::matrix_b, 16, 16, 16, __nv_bfloat16, wmma::row_major> b;
-            wmma::load_matrix_sync(a, sm.pb + orow * 16 * C + kk * 16, C);
-            wmma::load_matrix_sync(b, sm.v + kk * 16 * D + ocol * 16, D);
+            wmma::load_matrix_sync(a, sm.pb + orow * 16 * CP + kk * 16, CP);
+            wmma::load_matrix_sync(b, sm.v + kk * 16 * DP + ocol * 16, DP);
             wmma::mma_sync(o_acc[u], a, b, o_acc[u]);
         }
     }
@@ -133,8 +150,8 @@ __global__ void __launch_bounds__(THREADS, 1)
         for (int kk = 0; kk < C / 16; ++kk) {
             wmma::fragment<wmma::matrix_a, 16, 16, 16, __nv_bfloat16, wmma::col_major> a;
             wmma::fragment<wmma::matrix_b, 16, 16, 16, __nv_bfloat16, wmma::row_major> b;
-            wmma::load_matrix_sync(a, sm.kd + kk * 16 * D + warp * 16, D);
-            wmma::load_matrix_sync(b, sm.v + kk * 16 * D + u * 16, D);
+            wmma::load_matrix_sync(a, skd + kk * 16 * DP + warp * 16, DP);
+            wmma::load_matrix_sync(b, sm.v + kk * 16 * DP + u * 16, DP);
             wmma::mma_sync(l_acc[u], a, b, l_acc[u]);
         }
     }
@@ -152,14 +169,6 @@ __global__ void __launch_bounds__(THREADS, 1)
         ::cuda::atomic_ref<int, ::cuda::thread_scope_device> f(flags[h * 2 + (c - 1) % 2]);
         (void)f.load(::cuda::memory_order_acquire);
     }
-    for (int idx = tid; idx < D * D / 4; idx += THREADS) {
-        const float4 s4 = __ldcg(reinterpret_cast<const float4*>(prev) + idx);
-        sm.sb[4 * idx] = __float2bfloat16(s4.x);
-        sm.sb[4 * idx + 1] = __float2bfloat16(s4.y);
-        sm.sb[4 * idx + 2] = __float2bfloat16(s4.z);
-        sm.sb[4 * idx + 3] = __float2bfloat16(s4.w);
-    }
-    __syncthreads();
     const bool last = c == n_chunks - 1;
     float* next = last ? state + static_cast<int64_t>(h) * D * D : ring + (static_cast<int64_t>(h) * 2 + c % 2) * D * D;
     const float bd = expf(-lam * static_cast<float>(m));
@@ -167,6 +176,10 @@ __global__ void __launch_bounds__(THREADS, 1)
     for (int u = 0; u < 8; ++u) {
         wmma::fragment<wmma::accumulator, 16, 16, 16, float> s;
         wmma::load_matrix_sync(s, prev + warp * 16 * D + u * 16, D, wmma::mem_row_major);
+        // q|k are dead (the scores are in pb): bf16(S_{c-1}) for the inter term goes there,
+        // written straight from the registers (the accumulator layout is verified).
+#pragma unroll
+        for (int x = 0; x < 8; ++x) sb[(warp * 16 + acc_row(lane, x)) * DP + u * 16 + acc_col(lane, x)] = __float2bfloat16(s.x[x]);
 #pragma unroll
         for (int x = 0; x < s.num_elements; ++x) s.x[x] = bd * s.x[x] + l_acc[u].x[x];
         wmma::store_matrix_sync(next + warp * 16 * D + u * 16, s, D, wmma::mem_row_major);
@@ -178,7 +191,7 @@ __global__ void __launch_bounds__(THREADS, 1)
         f.store(c + 1, ::cuda::memory_order_release);
     }
 
-    // O += Qd · bf16(S_{c-1}).
+    // O += Qd · bf16(S_{c-1}); then qd|kd are dead and stage the f32 output.
 #pragma unroll
     for (int u = 0; u < 4; ++u) {
         const int ocol = (warp % 2) * 4 + u;
@@ -186,17 +199,19 @@ __global__ void __launch_bounds__(THREADS, 1)
         for (int kk = 0; kk < D / 16; ++kk) {
             wmma::fragment<wmma::matrix_a, 16, 16, 16, __nv_bfloat16, wmma::row_major> a;
             wmma::fragment<wmma::matrix_b, 16, 16, 16, __nv_bfloat16, wmma::row_major> b;
-            wmma::load_matrix_sync(a, sm.qd + orow * 16 * D + kk * 16, D);
-            wmma::load_matrix_sync(b, sm.sb + kk * 16 * D + ocol * 16, D);
+            wmma::load_matrix_sync(a, sqd + orow * 16 * DP + kk * 16, DP);
+            wmma::load_matrix_sync(b, sb + kk * 16 * DP + ocol * 16, DP);
             wmma::mma_sync(o_acc[u], a, b, o_acc[u]);
         }
-        wmma::store_matrix_sync(sm.o + orow * 16 * D + ocol * 16, o_acc[u], D, wmma::mem_row_major);
     }
+    __syncthreads();
+#pragma unroll
+    for (int u = 0; u < 4; ++u) wmma::store_matrix_sync(so + orow * 16 * DPF + ((warp % 2) * 4 + u) * 16, o_acc[u], DPF, wmma::mem_row_major);
     __syncthreads();
     const int64_t out_row = static_cast<int64_t>(n_head) * D;
     for (int idx = tid; idx < m * D; idx += THREADS) {
         const int i = idx / D, e = idx % D;
-        const float v = sm.o[idx];
+        const float v = so[i * DPF + e];
         if constexpr (sizeof(Out) == 2) out[(t0 + i) * out_row + static_cast<int64_t>(h) * D + e] = __float2bfloat16(v);
         else out[(t0 + i) * out_row + static_cast<int64_t>(h) * D + e] = v;
     }

@@ -4,6 +4,7 @@
 //   S_t = e^{-λ} S_{t-1} + k_tᵀ v_t,  o_t = q_t S_t   (spec §2.3, inclusive convention)
 #include <vector>
 
+#include "ops/cuda/attention_cuda.h"
 #include "ops/cuda/cuda_common.cuh"
 #include "ops/cuda/lightning_cuda.h"
 
@@ -96,7 +97,7 @@ Status lightning_decode(const OpContext& ctx, const TensorView& qkv, const Tenso
 Status lightning_prefill(const OpContext& ctx, const TensorView& qkv, const TensorView& state, std::span<const float> lambda,
                          const TensorView& out, bool silu) {
     const int64_t d = qkv.dim(2) / 3;
-    if (ctx.precision == Precision::bf16 && d == 128 && qkv.dtype == DType::bf16)
+    if (ctx.precision == Precision::bf16 && d == 128 && qkv.dtype == DType::bf16 && accumulator_layout_verified(ctx))
         return lightning_chunked_bf16(ctx, qkv, state, lambda, silu, out);
     return lightning_recurrence(ctx, qkv, state, lambda, silu, out);
 }

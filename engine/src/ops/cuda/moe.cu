@@ -142,9 +142,16 @@ __global__ void gather_kernel(const float* __restrict__ h, const int32_t* __rest
 }
 
 template <class T>
-__global__ void swiglu_pairs_kernel(const float* __restrict__ g, const float* __restrict__ u, T* __restrict__ a, int64_t n) {
+__device__ __forceinline__ float as_f(T v) {
+    if constexpr (sizeof(T) == 2) return __bfloat162float(v);
+    else return v;
+}
+
+template <class T>
+__global__ void swiglu_pairs_kernel(const T* __restrict__ g, const T* __restrict__ u, T* __restrict__ a, int64_t n) {
     for (int64_t i = blockIdx.x * int64_t(blockDim.x) + threadIdx.x; i < n; i += int64_t(gridDim.x) * blockDim.x) {
-        const float v = g[i] / (1.0f + expf(-g[i])) * u[i];
+        const float gv = as_f(g[i]);
+        const float v = gv / (1.0f + expf(-gv)) * as_f(u[i]);
         if constexpr (sizeof(T) == 2) a[i] = __float2bfloat16(v);
         else a[i] = v;
     }
@@ -152,13 +159,14 @@ __global__ void swiglu_pairs_kernel(const float* __restrict__ g, const float* __
 
 // out[t] = Σ over the token's sorted slots of w · ye[slot]; slot_of[t*k + j] lists the rows of ye
 // belonging to token t in ascending expert order (built on the host with the permutation).
-__global__ void scatter_kernel(const float* __restrict__ ye, const int32_t* __restrict__ slot_of,
+template <class T>
+__global__ void scatter_kernel(const T* __restrict__ ye, const int32_t* __restrict__ slot_of,
                                const float* __restrict__ slot_w, int64_t t, int k, int64_t n_embd, float* __restrict__ out) {
     const int64_t total = t * n_embd;
     for (int64_t i = blockIdx.x * int64_t(blockDim.x) + threadIdx.x; i < total; i += int64_t(gridDim.x) * blockDim.x) {
         const int64_t row = i / n_embd, c = i % n_embd;
         float acc = 0.0f;
-        for (int j = 0; j < k; ++j) acc += ye[static_cast<int64_t>(slot_of[row * k + j]) * n_embd + c] * slot_w[row * k + j];
+        for (int j = 0; j < k; ++j) acc += as_f(ye[static_cast<int64_t>(slot_of[row * k + j]) * n_embd + c]) * slot_w[row * k + j];
         out[i] = acc;
     }
 }
@@ -233,7 +241,7 @@ Status prefill_path(const OpContext& ctx, const ExpertTable& table, const Tensor
             }
         }
     }
-    const size_t es = bf16 ? 2 : 4;
+    const size_t es = bf16 ? 2 : 4;  // element size of every grouped-GEMM operand (A = B = C type)
     FS_ASSIGN_OR_RETURN(void* d_meta, g.scratch(7, static_cast<size_t>(pairs) * 12));
     auto* d_src = static_cast<int32_t*>(d_meta);
     auto* d_slot = d_src + pairs;
@@ -242,9 +250,9 @@ Status prefill_path(const OpContext& ctx, const ExpertTable& table, const Tensor
     FS_CUDA(cudaMemcpyAsync(d_slot, slot_of.data(), static_cast<size_t>(pairs) * 4, cudaMemcpyHostToDevice, g.stream));
     FS_CUDA(cudaMemcpyAsync(d_slot_w, slot_w.data(), static_cast<size_t>(pairs) * 4, cudaMemcpyHostToDevice, g.stream));
     FS_ASSIGN_OR_RETURN(void* xe, g.scratch(8, static_cast<size_t>(pairs * n_embd) * es));
-    FS_ASSIGN_OR_RETURN(void* gate, g.scratch(9, static_cast<size_t>(pairs * n_ff) * 4));
-    FS_ASSIGN_OR_RETURN(void* up, g.scratch(10, static_cast<size_t>(pairs * n_ff) * 4));
-    FS_ASSIGN_OR_RETURN(void* ye, g.scratch(11, static_cast<size_t>(pairs * n_embd) * 4));
+    FS_ASSIGN_OR_RETURN(void* gate, g.scratch(9, static_cast<size_t>(pairs * n_ff) * es));
+    FS_ASSIGN_OR_RETURN(void* up, g.scratch(10, static_cast<size_t>(pairs * n_ff) * es));
+    FS_ASSIGN_OR_RETURN(void* ye, g.scratch(11, static_cast<size_t>(pairs * n_embd) * es));
     void* act = xe;  // reused: xe is dead after the up projections (act needs pairs·n_ff·es bytes)
     if (n_ff > n_embd) {
         FS_ASSIGN_OR_RETURN(act, g.scratch(6, static_cast<size_t>(pairs * n_ff) * es));
@@ -275,9 +283,9 @@ Status prefill_path(const OpContext& ctx, const ExpertTable& table, const Tensor
         a_down.push_back(table.experts[static_cast<size_t>(e)].w2.data);
         b_x.push_back(static_cast<const char*>(xe) + static_cast<size_t>(r0 * n_embd) * es);
         b_act.push_back(static_cast<const char*>(act) + static_cast<size_t>(r0 * n_ff) * es);
-        c_gate.push_back(static_cast<char*>(gate) + static_cast<size_t>(r0 * n_ff) * 4);
-        c_up.push_back(static_cast<char*>(up) + static_cast<size_t>(r0 * n_ff) * 4);
-        c_down.push_back(static_cast<char*>(ye) + static_cast<size_t>(r0 * n_embd) * 4);
+        c_gate.push_back(static_cast<char*>(gate) + static_cast<size_t>(r0 * n_ff) * es);
+        c_up.push_back(static_cast<char*>(up) + static_cast<size_t>(r0 * n_ff) * es);
+        c_down.push_back(static_cast<char*>(ye) + static_cast<size_t>(r0 * n_embd) * es);
     }
     const int groups = static_cast<int>(gm.size());
     // Device copies of the pointer arrays: [a_up1 | a_up3 | a_down | b_x | b_act | c_gate | c_up | c_down].
@@ -289,27 +297,27 @@ Status prefill_path(const OpContext& ctx, const ExpertTable& table, const Tensor
     auto arr = [&](int i) { return static_cast<const void* const*>(d_ptrs) + static_cast<size_t>(i) * groups; };
     auto out_arr = [&](int i) { return static_cast<void* const*>(d_ptrs) + static_cast<size_t>(i) * groups; };
     const cudaDataType_t wt = bf16 ? CUDA_R_16BF : CUDA_R_32F;
-    const cublasComputeType_t ct = bf16 ? CUBLAS_COMPUTE_32F : CUBLAS_COMPUTE_32F_PEDANTIC;
+    const cublasComputeType_t ct = CUBLAS_COMPUTE_32F;  // f32 operands: no TF32 (the handle's default math mode)
     lda.assign(static_cast<size_t>(groups), static_cast<int>(n_embd));
     ldb.assign(static_cast<size_t>(groups), static_cast<int>(n_embd));
     ldc.assign(static_cast<size_t>(groups), static_cast<int>(n_ff));
     FS_CUBLAS(cublasGemmGroupedBatchedEx(g.blas, ta.data(), tb.data(), gm.data(), gn.data(), gk.data(), alpha.data(), arr(0), wt,
-                                         lda.data(), arr(3), wt, ldb.data(), beta.data(), out_arr(5), CUDA_R_32F, ldc.data(),
+                                         lda.data(), arr(3), wt, ldb.data(), beta.data(), out_arr(5), wt, ldc.data(),
                                          groups, gsize.data(), ct));
     FS_CUBLAS(cublasGemmGroupedBatchedEx(g.blas, ta.data(), tb.data(), gm.data(), gn.data(), gk.data(), alpha.data(), arr(1), wt,
-                                         lda.data(), arr(3), wt, ldb.data(), beta.data(), out_arr(6), CUDA_R_32F, ldc.data(),
+                                         lda.data(), arr(3), wt, ldb.data(), beta.data(), out_arr(6), wt, ldc.data(),
                                          groups, gsize.data(), ct));
-    if (bf16) swiglu_pairs_kernel<<<grid_for(pairs * n_ff, 256), 256, 0, g.stream>>>(static_cast<float*>(gate), static_cast<float*>(up), static_cast<__nv_bfloat16*>(act), pairs * n_ff);
+    if (bf16) swiglu_pairs_kernel<<<grid_for(pairs * n_ff, 256), 256, 0, g.stream>>>(static_cast<__nv_bfloat16*>(gate), static_cast<__nv_bfloat16*>(up), static_cast<__nv_bfloat16*>(act), pairs * n_ff);
     else swiglu_pairs_kernel<<<grid_for(pairs * n_ff, 256), 256, 0, g.stream>>>(static_cast<float*>(gate), static_cast<float*>(up), static_cast<float*>(act), pairs * n_ff);
     FS_CUDA_LAUNCHED();
     std::vector<int> dm(static_cast<size_t>(groups), static_cast<int>(n_embd)), dk(static_cast<size_t>(groups), static_cast<int>(n_ff));
     std::vector<int> dlda(static_cast<size_t>(groups), static_cast<int>(n_ff)), dldb(static_cast<size_t>(groups), static_cast<int>(n_ff)),
         dldc(static_cast<size_t>(groups), static_cast<int>(n_embd));
     FS_CUBLAS(cublasGemmGroupedBatchedEx(g.blas, ta.data(), tb.data(), dm.data(), gn.data(), dk.data(), alpha.data(), arr(2), wt,
-                                         dlda.data(), arr(4), wt, dldb.data(), beta.data(), out_arr(7), CUDA_R_32F, dldc.data(),
+                                         dlda.data(), arr(4), wt, dldb.data(), beta.data(), out_arr(7), wt, dldc.data(),
                                          groups, gsize.data(), ct));
-    scatter_kernel<<<grid_for(t * n_embd, 256), 256, 0, g.stream>>>(static_cast<float*>(ye), d_slot, d_slot_w, t, int(k), n_embd,
-                                                                  out.f32());
+    if (bf16) scatter_kernel<<<grid_for(t * n_embd, 256), 256, 0, g.stream>>>(static_cast<__nv_bfloat16*>(ye), d_slot, d_slot_w, t, int(k), n_embd, out.f32());
+    else scatter_kernel<<<grid_for(t * n_embd, 256), 256, 0, g.stream>>>(static_cast<float*>(ye), d_slot, d_slot_w, t, int(k), n_embd, out.f32());
     FS_CUDA_LAUNCHED();
     // The host vectors above die with this function: make sure the async copies that read them are done.
     FS_CUDA(cudaStreamSynchronize(g.stream));

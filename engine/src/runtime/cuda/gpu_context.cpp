@@ -35,12 +35,18 @@ void* hook_alloc(uint64_t bytes, std::string* error) {
     return p;
 }
 void hook_free(void* p) { cudaFree(p); }
-bool hook_memset(void* p, uint64_t bytes) { return cudaMemset(p, 0, bytes) == cudaSuccess; }
+// Kernels run on non-blocking streams, which the legacy default stream does not wait for: wait for
+// all of them first, so a copy or memset never overtakes work already queued on a stream.
+bool hook_memset(void* p, uint64_t bytes) {
+    return cudaDeviceSynchronize() == cudaSuccess && cudaMemset(p, 0, bytes) == cudaSuccess &&
+           cudaDeviceSynchronize() == cudaSuccess;
+}
 bool hook_copy(void* dst, const void* src, uint64_t bytes, CopyKind kind) {
+    if (cudaDeviceSynchronize() != cudaSuccess) return false;
     const cudaMemcpyKind k = kind == CopyKind::host_to_device   ? cudaMemcpyHostToDevice
                              : kind == CopyKind::device_to_host ? cudaMemcpyDeviceToHost
                                                                 : cudaMemcpyDeviceToDevice;
-    return cudaMemcpy(dst, src, bytes, k) == cudaSuccess;
+    return cudaMemcpy(dst, src, bytes, k) == cudaSuccess && cudaDeviceSynchronize() == cudaSuccess;
 }
 
 }  // namespace
