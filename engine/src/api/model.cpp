@@ -48,6 +48,20 @@ Result<std::shared_ptr<Model>> Model::load(const std::string& path, const LoadOp
     lm->describe(impl->info);
     if (gpu_index >= 0) {
         FS_ASSIGN_OR_RETURN(impl->gpu, create_gpu_context(gpu_index));
+        impl->gpu_index = gpu_index;
+        // Plan before uploading: the weights in the chosen precision plus room for a prefill chunk.
+        FS_ASSIGN_OR_RETURN(GpuInfo gi, gpu_info(gpu_index));
+        const uint64_t weights = impl->precision == Precision::fp32 ? static_cast<uint64_t>(impl->info.n_params) * 4
+                                                                     : static_cast<uint64_t>(impl->info.n_params) * 2;
+        const MemoryPlan plan = plan_memory(impl->info, 0, 8192);
+        const uint64_t need = weights + plan.activations + (uint64_t{1} << 30);  // + cuBLAS workspace and scratch
+        if (need > gi.free_memory) {
+            auto gib = [](uint64_t b) { return std::to_string(b >> 30) + "." + std::to_string(((b >> 20) % 1024) * 10 / 1024) + " GiB"; };
+            return Status(ErrorCode::out_of_memory,
+                          "the model needs " + gib(need) + " on cuda:" + std::to_string(gpu_index) + " (weights " + gib(weights) +
+                              " in " + (impl->precision == Precision::fp32 ? "fp32" : "bf16") + ") but only " + gib(gi.free_memory) +
+                              " are free: use bf16 precision, a smaller or quantized model, or --device cpu");
+        }
         FS_RETURN_IF_ERROR(lm->to_device(impl->precision).with_context("uploading the weights to cuda:" + std::to_string(gpu_index)));
     } else {
         impl->precision = Precision::fp32;  // the CPU path always computes in f32

@@ -42,6 +42,7 @@ public:
     std::vector<TokenId> end_of_turn;
     std::unique_ptr<ThreadPool> pool;
     std::shared_ptr<GpuContext> gpu;  // set when the model runs on a GPU
+    int gpu_index = -1;
     Precision precision = Precision::fp32;
     LogSink log;
 

@@ -14,7 +14,25 @@ Result<std::unique_ptr<Session>> Session::create(std::shared_ptr<Model> model, c
     if (n_ctx == 0) n_ctx = model->info().n_ctx_train > 0 ? std::min<int64_t>(model->info().n_ctx_train, 1 << 20) : 8192;
     auto impl = std::make_unique<SessionImpl>();
     const ModelImpl& mi = model->impl();
+    if (mi.gpu) {
+        // On a GPU the whole context is planned and reserved now: no allocation per token later,
+        // and a context that does not fit is refused here with the numbers.
+        const StateLayout layout = mi.lm->state_layout();
+        const uint64_t kv = layout.kv_bytes_per_token(mi.kv_dtype()) * static_cast<uint64_t>(n_ctx);
+        const uint64_t need = kv + layout.recurrent_bytes();
+        FS_ASSIGN_OR_RETURN(GpuInfo gi, gpu_info(mi.gpu_index));
+        const uint64_t free_b = gi.free_memory > (uint64_t{512} << 20) ? gi.free_memory - (uint64_t{512} << 20) : 0;
+        if (need > free_b) {
+            const uint64_t per = std::max<uint64_t>(1, layout.kv_bytes_per_token(mi.kv_dtype()));
+            const uint64_t fit = free_b > layout.recurrent_bytes() ? (free_b - layout.recurrent_bytes()) / per : 0;
+            return Status(ErrorCode::out_of_memory,
+                          "a context of " + std::to_string(n_ctx) + " tokens needs " + std::to_string(need >> 20) +
+                              " MiB of GPU memory for its state but " + std::to_string(free_b >> 20) +
+                              " MiB are free: use a context of at most " + std::to_string(fit) + " tokens");
+        }
+    }
     FS_ASSIGN_OR_RETURN(impl->state, SequenceState::create(mi.lm->state_layout(), n_ctx, mi.device(), mi.kv_dtype()));
+    if (mi.gpu) FS_RETURN_IF_ERROR(impl->state.reserve(n_ctx));
     impl->ws = Workspace(mi.device());
     impl->model = std::move(model);
     return std::unique_ptr<Session>(new Session(std::move(impl)));
