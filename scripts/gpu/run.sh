@@ -20,10 +20,12 @@ if [[ $mode != bench ]]; then
   timeout 300 ./test_ops_cuda 2>&1 | tee "$out/test_ops_cuda.log" | grep -E "OK|FAIL|PASSED|rror" ; status=$((status | PIPESTATUS[0]))
   timeout 300 ./test_gpu_golden 2>&1 | tee "$out/test_gpu_golden.log" | grep -E "figures|OK|FAIL|PASSED|rror" ; status=$((status | PIPESTATUS[0]))
   if command -v compute-sanitizer >/dev/null; then
+    export FARSIGHT_SANITIZER_RUN=1
     timeout 240 compute-sanitizer --tool memcheck --error-exitcode 9 ./test_ops_cuda --gtest_filter='*Moe*:*Norm*:*Matmul*:*Softmax*' > "$out/memcheck.log" 2>&1
     echo "memcheck rc=$?" | tee -a "$out/summary.txt"; tail -3 "$out/memcheck.log"
     timeout 240 compute-sanitizer --tool racecheck --error-exitcode 9 ./test_ops_cuda --gtest_filter='*Lightning*' > "$out/racecheck.log" 2>&1
     echo "racecheck rc=$?" | tee -a "$out/summary.txt"; tail -3 "$out/racecheck.log"
+    unset FARSIGHT_SANITIZER_RUN
   fi
 fi
 if [[ $mode != tests ]]; then

@@ -18,8 +18,8 @@ __device__ __forceinline__ void store(Y* y, int64_t i, float v) {
 constexpr int kLnThreads = 256, kLnPer = 8;
 
 template <class Y>
-__global__ void __launch_bounds__(kLnThreads) layer_norm_rows(const float* __restrict__ x, const float* __restrict__ w,
-                                                              const float* __restrict__ b, int64_t d, float eps,
+__global__ void __launch_bounds__(kLnThreads) layer_norm_rows(const float* __restrict__ x, const void* __restrict__ w,
+                                                              const void* __restrict__ b, DType wdt, int64_t d, float eps,
                                                               Y* __restrict__ y) {
     const float* xr = x + blockIdx.x * d;
     float v[kLnPer];
@@ -44,10 +44,10 @@ __global__ void __launch_bounds__(kLnThreads) layer_norm_rows(const float* __res
 #pragma unroll
     for (int k = 0; k < kLnPer; ++k) {
         const int64_t i = threadIdx.x + int64_t(k) * kLnThreads;
-        if (i < d) store(yr, i, (v[k] - mean) * rstd * w[i] + b[i]);
+        if (i < d) store(yr, i, (v[k] - mean) * rstd * load_f(w, wdt, i) + load_f(b, wdt, i));
     }
     for (int64_t i = threadIdx.x + int64_t(kLnPer) * kLnThreads; i < d; i += kLnThreads)
-        store(yr, i, (xr[i] - mean) * rstd * w[i] + b[i]);
+        store(yr, i, (xr[i] - mean) * rstd * load_f(w, wdt, i) + load_f(b, wdt, i));
 }
 
 template <class Y>
@@ -76,16 +76,15 @@ __global__ void embeddings_kernel(const float* __restrict__ p, const float* __re
 
 Status layer_norm(const OpContext& ctx, const TensorView& x, const TensorView& w, const TensorView& b, float eps,
                   const TensorView& y) {
-    if (w.dtype != DType::f32 || b.dtype != DType::f32)
-        return Status(ErrorCode::invalid_argument, "layer_norm (cuda): weight and bias must be f32 on the device");
+    if (w.dtype != b.dtype) return Status(ErrorCode::invalid_argument, "layer_norm (cuda): weight and bias dtypes differ");
     const int64_t d = w.dim(0), rows = x.rows();
     if (rows == 0) return {};
     cudaStream_t s = stream_of(ctx);
     if (y.dtype == DType::bf16)
-        layer_norm_rows<<<static_cast<unsigned>(rows), kLnThreads, 0, s>>>(x.f32(), w.f32(), b.f32(), d, eps,
+        layer_norm_rows<<<static_cast<unsigned>(rows), kLnThreads, 0, s>>>(x.f32(), w.data, b.data, w.dtype, d, eps,
                                                                            static_cast<__nv_bfloat16*>(y.data));
     else if (y.dtype == DType::f32)
-        layer_norm_rows<<<static_cast<unsigned>(rows), kLnThreads, 0, s>>>(x.f32(), w.f32(), b.f32(), d, eps, y.f32());
+        layer_norm_rows<<<static_cast<unsigned>(rows), kLnThreads, 0, s>>>(x.f32(), w.data, b.data, w.dtype, d, eps, y.f32());
     else
         return Status(ErrorCode::invalid_argument, "layer_norm (cuda): y must be f32 or bf16");
     FS_CUDA_LAUNCHED();

@@ -43,6 +43,11 @@ __global__ void f32_to_bf16(const float* __restrict__ x, __nv_bfloat16* __restri
         y[i] = __float2bfloat16(x[i]);
 }
 
+__global__ void widen_kernel(const void* __restrict__ x, DType dt, float* __restrict__ y, int64_t n) {
+    for (int64_t i = blockIdx.x * int64_t(blockDim.x) + threadIdx.x; i < n; i += int64_t(gridDim.x) * blockDim.x)
+        y[i] = load_f(x, dt, i);
+}
+
 Status epilogue(const OpContext& ctx, const TensorView& y, const float* bias, Activation act, const float* r) {
     if (!bias && act == Activation::none && !r) return {};
     const int64_t total = y.numel(), n = y.dim(-1);
@@ -130,8 +135,6 @@ Status linear(const OpContext& ctx, const TensorView& x, const TensorView& w, co
               const TensorView& r, const TensorView& y) {
     const int64_t m = x.rows(), n = w.dim(0), k = w.dim(1);
     if (m == 0) return {};
-    if (!b.empty() && b.dtype != DType::f32)
-        return Status(ErrorCode::invalid_argument, "linear (cuda): the bias must be f32 on the device");
     if (y.dtype != DType::f32 && y.dtype != DType::bf16) return Status(ErrorCode::invalid_argument, "linear (cuda): y f32 or bf16");
     const bool bf16 = ctx.precision == Precision::bf16;
     if (bf16 && w.dtype != DType::bf16)
@@ -150,7 +153,15 @@ Status linear(const OpContext& ctx, const TensorView& x, const TensorView& w, co
     } else if (x.dtype != DType::f32 && x.dtype != DType::bf16) {
         return Status(ErrorCode::invalid_argument, "linear (cuda): x must be f32 or bf16");
     }
-    const float* bias = b.empty() ? nullptr : b.f32();
+    const float* bias = nullptr;
+    if (!b.empty() && b.dtype == DType::f32) {
+        bias = b.f32();
+    } else if (!b.empty()) {  // models keep biases f32 on the device; other dtypes are widened here
+        FS_ASSIGN_OR_RETURN(void* bf, g.scratch(1, static_cast<size_t>(n) * 4));
+        widen_kernel<<<grid_for(n, 256), 256, 0, g.stream>>>(b.data, b.dtype, static_cast<float*>(bf), n);
+        FS_CUDA_LAUNCHED();
+        bias = static_cast<const float*>(bf);
+    }
     const float* res = r.empty() ? nullptr : r.f32();
     // A residual rides as C (C and D must share a type: f32) after a plain GEMM; residual after an
     // activation, or into bf16, goes through the fallback.
