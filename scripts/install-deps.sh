@@ -4,7 +4,7 @@
 set -euo pipefail
 
 packages=(
-  build-essential cmake ninja-build pkg-config git ca-certificates python3
+  build-essential cmake ninja-build pkg-config git ca-certificates python3 python3-pip
   nlohmann-json3-dev libpcre2-dev libicu-dev libopenblas-dev libgtest-dev libgmock-dev libbenchmark-dev
   libsqlite3-dev libpoppler-cpp-dev poppler-utils
 )

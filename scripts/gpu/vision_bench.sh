@@ -47,7 +47,7 @@ if command -v compute-sanitizer >/dev/null && [[ $mode == full ]]; then
 fi
 batches="64"; [[ $mode == full ]] && batches="32 64 128 256"
 for b in $batches; do
-  timeout 300 ./bench_vit --batch "$b" --iters 10 --json "$out/bench_vit_b$b.json" 2>&1 | tee -a "$out/bench_vit.log"
+  timeout 300 ./bench_vit --batch "$b" --iters 10 --breakdown --json "$out/bench_vit_b$b.json" 2>&1 | tee -a "$out/bench_vit.log"
   status=$((status | PIPESTATUS[0]))
 done
 timeout 400 python3 ./vit_torch_baseline.py "$out/vit_torch.json" --batch 64 2>&1 | tee "$out/vit_torch.log"

@@ -73,6 +73,7 @@ Result<std::shared_ptr<Model>> Model::load(const std::string& path, const LoadOp
     const fs::path dir = fs::is_directory(path, ec) ? fs::path(path) : fs::path(path).parent_path();
     FS_ASSIGN_OR_RETURN(impl->text, TextCodec::load(dir.string(), impl->info.n_vocab, config.eos_token_id));
     impl->info.has_chat_template = impl->text && impl->text->has_chat_template();
+    if (impl->text) impl->end_of_turn = impl->text->end_of_turn_tokens();
     impl->pool = std::make_unique<ThreadPool>(options.n_threads);
     if (options.on_progress) options.on_progress(1.0f);
     if (impl->log)

@@ -3,7 +3,6 @@
 
 #include <algorithm>
 #include <chrono>
-#include <cstring>
 
 #include "generate/sampler.h"
 #include "generate/stop_matcher.h"
@@ -20,21 +19,7 @@ bool is_prefix(const std::vector<int32_t>& a, std::span<const int32_t> b) {
 
 }  // namespace
 
-Result<SequenceState> clone_state(const SequenceState& s) {
-    FS_ASSIGN_OR_RETURN(SequenceState c, SequenceState::create(s.layout(), s.n_ctx()));
-    FS_RETURN_IF_ERROR(c.reserve(s.n_past()));
-    c.mutable_tokens() = s.tokens();
-    for (size_t i = 0; i < s.layout().layers.size(); ++i) {
-        const auto& spec = s.layout().layers[i];
-        if (spec.recurrent_floats) std::memcpy(c.layer(i).recurrent.data(), s.layer(i).recurrent.data(), c.layer(i).recurrent.size());
-        const size_t kv = static_cast<size_t>(s.n_past() * spec.kv_heads * spec.head_dim) * 4;
-        if (kv) {
-            std::memcpy(c.layer(i).k.data(), s.layer(i).k.data(), kv);
-            std::memcpy(c.layer(i).v.data(), s.layer(i).v.data(), kv);
-        }
-    }
-    return c;
-}
+Result<SequenceState> clone_state(const SequenceState& s) { return s.clone(); }
 
 Status Generator::prefill(SequenceState& state, Workspace& ws, std::span<const int32_t> tokens, int32_t chunk,
                           const CancelToken* cancel, const std::function<void(int64_t, int64_t)>& progress,

@@ -81,7 +81,7 @@ void DecoderLM::describe(ModelInfo& info) const {
 }
 
 Status DecoderLM::forward(const OpContext& ctx, SequenceState& state, Workspace& ws, std::span<const int32_t> tokens,
-                          LogitsMode mode, float* logits) const {
+                          LogitsMode mode, float* logits, const TensorView* embeddings) const {
     const LlamaConfig& c = m_config;
     const int64_t t = static_cast<int64_t>(tokens.size()), e = c.n_embd, pos0 = state.n_past();
     if (t == 0) return Status(ErrorCode::invalid_argument, "forward: no tokens");
@@ -90,7 +90,13 @@ Status DecoderLM::forward(const OpContext& ctx, SequenceState& state, Workspace&
     FS_ASSIGN_OR_RETURN(TensorView h, ws.get(kSlotH, DType::f32, {t, e}));
     FS_ASSIGN_OR_RETURN(TensorView a, ws.get(kSlotA, DType::f32, {t, e}));
     const DecoderCommonWeights& w = common();
-    FS_RETURN_IF_ERROR(embedding(ctx, w.embed, tokens, x));
+    if (embeddings) {  // a vision-language model's spliced text + image rows (see causal_lm.h)
+        if (embeddings->numel() != t * e || embeddings->dtype != DType::f32 || embeddings->device != ctx.device)
+            return Status(ErrorCode::invalid_argument, "forward: embeddings must be f32 [T, n_embd] on the model's device");
+        FS_RETURN_IF_ERROR(copy_bytes(x.data, ctx.device, embeddings->data, ctx.device, x.nbytes()));
+    } else {
+        FS_RETURN_IF_ERROR(embedding(ctx, w.embed, tokens, x));
+    }
     const float eps = static_cast<float>(c.rms_norm_eps);
     for (int64_t l = 0; l < c.n_layer; ++l) {
         FS_RETURN_IF_ERROR(rms_norm(ctx, x, attn_norm(l), eps, h));

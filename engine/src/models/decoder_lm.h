@@ -31,7 +31,7 @@ public:
     std::string identity() const override { return m_config.architecture + ":" + m_tensors->fingerprint(); }
     void describe(ModelInfo& info) const override;
     Status forward(const OpContext& ctx, SequenceState& state, Workspace& ws, std::span<const int32_t> tokens,
-                   LogitsMode mode, float* logits) const override;
+                   LogitsMode mode, float* logits, const TensorView* embeddings = nullptr) const override;
 
 protected:
     DecoderLM(LlamaConfig config, std::unique_ptr<LlamaTensors> tensors);

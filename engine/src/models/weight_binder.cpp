@@ -46,6 +46,7 @@ Status WeightBinder::finish() const {
     ErrorCode code = m_first_code;
     for (const TensorInfo* t : m_store.tensors()) {
         if (m_used.count(t->name) || (m_ignore && m_ignore(t->name))) continue;
+        if (!m_prefix.empty() && is_vl_component_tensor(t->name)) continue;
         if (code == ErrorCode::ok) code = ErrorCode::mismatch;
         problems.push_back("unexpected tensor " + t->name);
     }
@@ -55,6 +56,12 @@ Status WeightBinder::finish() const {
     for (size_t i = 0; i < problems.size() && i < 5; ++i) msg += (i ? "; " : "") + problems[i];
     if (problems.size() > 5) msg += "; ...";
     return Status(code, msg);
+}
+
+bool is_vl_component_tensor(const std::string& name) {
+    for (const char* p : {"vision_tower.", "multi_modal_projector.", "image_newline"})
+        if (name.rfind(p, 0) == 0) return true;
+    return false;
 }
 
 std::string detect_text_prefix(const WeightStore& store) {

@@ -39,4 +39,9 @@ private:
 // "language_model." when the store holds a VL checkpoint's text model, else "".
 std::string detect_text_prefix(const WeightStore& store);
 
+// Tensors of a vision-language checkpoint's other parts (vision tower, projector, image_newline):
+// a binder working under a non-empty prefix leaves them to the VL loader (models/vision) instead
+// of reporting them as unexpected. Text-only checkpoints hold none, so nothing changes for them.
+bool is_vl_component_tensor(const std::string& name);
+
 }  // namespace farsight

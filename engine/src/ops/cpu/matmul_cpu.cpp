@@ -156,7 +156,16 @@ void gemv_quant(const OpContext& ctx, const float* x, int64_t m, int64_t k, cons
     ctx.parallel_for(n_tiles, [&](int64_t t0, int64_t t1, int) {
         for (int64_t tile = t0; tile < t1; ++tile) {
             const int64_t j0 = tile * kTile, j1 = std::min(n, j0 + kTile);
-            for (int64_t r = 0; r < m; ++r)
+            int64_t r = 0;
+            for (; r + 4 <= m; r += 4)  // four x rows share each unpacked weight block
+                for (int64_t j = j0; j < j1; ++j) {
+                    const uint8_t* wr = static_cast<const uint8_t*>(w.data) + static_cast<uint64_t>(j) * row_bytes;
+                    const void* rows[4] = {a + r * act_bytes, a + (r + 1) * act_bytes, a + (r + 2) * act_bytes, a + (r + 3) * act_bytes};
+                    float o[4];
+                    quant::vec_dot4(w.dtype, k, wr, rows, o);
+                    for (int q = 0; q < 4; ++q) y[(r + q) * n + j] = o[q];
+                }
+            for (; r < m; ++r)
                 for (int64_t j = j0; j < j1; ++j) {
                     const uint8_t* wr = static_cast<const uint8_t*>(w.data) + static_cast<uint64_t>(j) * row_bytes;
                     y[r * n + j] = quant::vec_dot(w.dtype, k, wr, a + r * act_bytes);

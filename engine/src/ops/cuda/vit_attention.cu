@@ -3,6 +3,8 @@
 // rows per block (8 warps × 16), 64-key K/V tiles double-buffered in shared memory with cp.async,
 // S = Q·Kᵀ and O += P·V on mma.sync m16n8k16 (bf16 in, f32 accumulate), online softmax in f32 with
 // exp2. Other shapes and f32: a warp-per-query kernel with exact f32 softmax (validation path).
+#include <cstdlib>
+
 #include "ops/cuda/cuda_common.cuh"
 #include "ops/cuda/vit_cuda.h"
 
@@ -35,6 +37,13 @@ __device__ __forceinline__ void cp_async_commit() { asm volatile("cp.async.commi
 template <int N>
 __device__ __forceinline__ void cp_async_wait() { asm volatile("cp.async.wait_group %0;\n" ::"n"(N)); }
 
+__device__ __forceinline__ void ldmatrix_x4(uint32_t* r, const void* smem) {
+    const uint32_t s = static_cast<uint32_t>(__cvta_generic_to_shared(smem));
+    asm volatile("ldmatrix.sync.aligned.m8n8.x4.shared.b16 {%0,%1,%2,%3}, [%4];\n"
+                 : "=r"(r[0]), "=r"(r[1]), "=r"(r[2]), "=r"(r[3])
+                 : "r"(s));
+}
+
 __device__ __forceinline__ void ldmatrix_x4_trans(uint32_t* r, const void* smem) {
     const uint32_t s = static_cast<uint32_t>(__cvta_generic_to_shared(smem));
     asm volatile("ldmatrix.sync.aligned.m8n8.x4.trans.shared.b16 {%0,%1,%2,%3}, [%4];\n"
@@ -43,7 +52,8 @@ __device__ __forceinline__ void ldmatrix_x4_trans(uint32_t* r, const void* smem)
 }
 
 // grid: (ceil(T / kBM), B·H); block: kWarps·32 threads.
-__global__ void __launch_bounds__(kWarps * 32) flash_attention_bf16_d64(const __nv_bfloat16* __restrict__ qkv,
+template <int kMinBlocks>
+__global__ void __launch_bounds__(kWarps * 32, kMinBlocks) flash_attention_bf16_d64(const __nv_bfloat16* __restrict__ qkv,
                                                                         __nv_bfloat16* __restrict__ out, int t, int n_head,
                                                                         float scale_log2) {
     __shared__ __align__(16) __nv_bfloat16 ks[2][kBN * kLd];
@@ -101,22 +111,25 @@ __global__ void __launch_bounds__(kWarps * 32) flash_attention_bf16_d64(const __
 #pragma unroll
         for (int nt = 0; nt < kBN / 8; ++nt) {
             s[nt][0] = s[nt][1] = s[nt][2] = s[nt][3] = 0.0f;
-            const __nv_bfloat16* krow = &ks[buf][(nt * 8 + g) * kLd + 2 * tq];
+            // Keys nt·8…+7 as the B operand: matrices (dims 0-7, 8-15, 16-23, 24-31) of those keys,
+            // then 32-63; lane l addresses key nt·8 + (l & 7), dim block l >> 3.
 #pragma unroll
-            for (int kk = 0; kk < kD / 16; ++kk) {
-                const uint32_t b0 = *reinterpret_cast<const uint32_t*>(krow + kk * 16);
-                const uint32_t b1 = *reinterpret_cast<const uint32_t*>(krow + kk * 16 + 8);
-                mma_16816(s[nt], qa[kk], b0, b1);
+            for (int kk = 0; kk < kD / 16; kk += 2) {
+                uint32_t kb[4];
+                ldmatrix_x4(kb, &ks[buf][(nt * 8 + (lane & 7)) * kLd + kk * 16 + (lane >> 3) * 8]);
+                mma_16816(s[nt], qa[kk], kb[0], kb[1]);
+                mma_16816(s[nt], qa[kk + 1], kb[2], kb[3]);
             }
         }
         // Online softmax (rows g and g+8 of the warp's slice; a row's 64 keys live on 4 lanes).
         float mx0 = -INFINITY, mx1 = -INFINITY;
+        const bool partial = (it + 1) * kBN > t;  // only the last tile has keys past the end
 #pragma unroll
         for (int nt = 0; nt < kBN / 8; ++nt) {
             const int key = it * kBN + nt * 8 + 2 * tq;
 #pragma unroll
             for (int j = 0; j < 2; ++j) {
-                const bool ok = key + j < t;
+                const bool ok = !partial || key + j < t;
                 s[nt][j] = ok ? s[nt][j] * scale_log2 : -INFINITY;
                 s[nt][2 + j] = ok ? s[nt][2 + j] * scale_log2 : -INFINITY;
                 mx0 = fmaxf(mx0, s[nt][j]);
@@ -242,7 +255,8 @@ Status attention_full(const OpContext& ctx, const TensorView& qkv, int64_t n_hea
     if (qkv.dtype == DType::bf16 && d == kD && t < (int64_t(1) << 31) && batch * n_head < 65536 &&
         reinterpret_cast<uintptr_t>(qkv.data) % 16 == 0) {
         const dim3 grid(static_cast<unsigned>((t + kBM - 1) / kBM), static_cast<unsigned>(batch * n_head));
-        flash_attention_bf16_d64<<<grid, kWarps * 32, 0, s>>>(static_cast<const __nv_bfloat16*>(qkv.data),
+        static const bool two = getenv("FARSIGHT_VIT_ATTN_MINB2") != nullptr;  // experiment switch
+        (two ? flash_attention_bf16_d64<2> : flash_attention_bf16_d64<1>)<<<grid, kWarps * 32, 0, s>>>(static_cast<const __nv_bfloat16*>(qkv.data),
                                                               static_cast<__nv_bfloat16*>(out.data), static_cast<int>(t),
                                                               static_cast<int>(n_head), scale * 1.4426950408889634f);
     } else if (qkv.dtype == DType::bf16) {

@@ -50,6 +50,43 @@ __global__ void __launch_bounds__(kLnThreads) layer_norm_rows(const float* __res
         store(yr, i, (xr[i] - mean) * rstd * load_f(w, wdt, i) + load_f(b, wdt, i));
 }
 
+// Rows of d = 4 · kLnThreads · k (1024: k = 1): float4 loads held in registers, one read of x.
+template <class Y, int kVec>
+__global__ void __launch_bounds__(kLnThreads) layer_norm_rows_vec(const float* __restrict__ x, const float* __restrict__ w,
+                                                                  const float* __restrict__ b, int64_t d, float eps,
+                                                                  Y* __restrict__ y) {
+    const float4* xr = reinterpret_cast<const float4*>(x + blockIdx.x * d);
+    float4 v[kVec];
+    float s = 0.0f;
+#pragma unroll
+    for (int k = 0; k < kVec; ++k) {
+        v[k] = xr[threadIdx.x + k * kLnThreads];
+        s += v[k].x + v[k].y + v[k].z + v[k].w;
+    }
+    const float mean = block_sum(s) / static_cast<float>(d);
+    float q = 0.0f;
+#pragma unroll
+    for (int k = 0; k < kVec; ++k) {
+        const float a = v[k].x - mean, bb = v[k].y - mean, c = v[k].z - mean, e = v[k].w - mean;
+        q += a * a + bb * bb + c * c + e * e;
+    }
+    const float rstd = rsqrtf(block_sum(q) / static_cast<float>(d) + eps);
+    Y* yr = y + blockIdx.x * d;
+#pragma unroll
+    for (int k = 0; k < kVec; ++k) {
+        const int i = 4 * (threadIdx.x + k * kLnThreads);
+        const float4 wv = *reinterpret_cast<const float4*>(w + i), bv = *reinterpret_cast<const float4*>(b + i);
+        const float o0 = (v[k].x - mean) * rstd * wv.x + bv.x, o1 = (v[k].y - mean) * rstd * wv.y + bv.y;
+        const float o2 = (v[k].z - mean) * rstd * wv.z + bv.z, o3 = (v[k].w - mean) * rstd * wv.w + bv.w;
+        if constexpr (sizeof(Y) == 2) {
+            __nv_bfloat162 p[2] = {__floats2bfloat162_rn(o0, o1), __floats2bfloat162_rn(o2, o3)};
+            *reinterpret_cast<uint2*>(yr + i) = *reinterpret_cast<uint2*>(p);
+        } else {
+            *reinterpret_cast<float4*>(yr + i) = make_float4(o0, o1, o2, o3);
+        }
+    }
+}
+
 template <class Y>
 __global__ void patchify_kernel(const float* __restrict__ px, int64_t c, int64_t s, int64_t p, Y* __restrict__ out, int64_t n) {
     const int64_t g = s / p, row = c * p * p;
@@ -80,6 +117,27 @@ Status layer_norm(const OpContext& ctx, const TensorView& x, const TensorView& w
     const int64_t d = w.dim(0), rows = x.rows();
     if (rows == 0) return {};
     cudaStream_t s = stream_of(ctx);
+    const bool aligned = reinterpret_cast<uintptr_t>(x.data) % 16 == 0 && reinterpret_cast<uintptr_t>(y.data) % 16 == 0 &&
+                         reinterpret_cast<uintptr_t>(w.data) % 16 == 0 && reinterpret_cast<uintptr_t>(b.data) % 16 == 0;
+    if (aligned && w.dtype == DType::f32 && (d == 4 * kLnThreads || d == 8 * kLnThreads) &&
+        (y.dtype == DType::bf16 || y.dtype == DType::f32)) {
+        const unsigned grid = static_cast<unsigned>(rows);
+        if (y.dtype == DType::bf16) {
+            if (d == 4 * kLnThreads)
+                layer_norm_rows_vec<__nv_bfloat16, 1><<<grid, kLnThreads, 0, s>>>(x.f32(), w.f32(), b.f32(), d, eps,
+                                                                                 static_cast<__nv_bfloat16*>(y.data));
+            else
+                layer_norm_rows_vec<__nv_bfloat16, 2><<<grid, kLnThreads, 0, s>>>(x.f32(), w.f32(), b.f32(), d, eps,
+                                                                                 static_cast<__nv_bfloat16*>(y.data));
+        } else {
+            if (d == 4 * kLnThreads)
+                layer_norm_rows_vec<float, 1><<<grid, kLnThreads, 0, s>>>(x.f32(), w.f32(), b.f32(), d, eps, y.f32());
+            else
+                layer_norm_rows_vec<float, 2><<<grid, kLnThreads, 0, s>>>(x.f32(), w.f32(), b.f32(), d, eps, y.f32());
+        }
+        FS_CUDA_LAUNCHED();
+        return {};
+    }
     if (y.dtype == DType::bf16)
         layer_norm_rows<<<static_cast<unsigned>(rows), kLnThreads, 0, s>>>(x.f32(), w.data, b.data, w.dtype, d, eps,
                                                                            static_cast<__nv_bfloat16*>(y.data));
