@@ -12,7 +12,7 @@ gui_packages=(
   qt6-base-dev qt6-declarative-dev qt6-tools-dev libpoppler-qt6-dev
   qml6-module-qtquick qml6-module-qtquick-controls qml6-module-qtquick-layouts qml6-module-qtquick-window
   qml6-module-qtquick-templates qml6-module-qtqml-workerscript qml6-module-qtquick-dialogs
-  qml6-module-qt-labs-platform qml6-module-qt-labs-settings
+  qml6-module-qt-labs-platform qml6-module-qt-labs-settings qml6-module-qt-labs-folderlistmodel qt6-svg-dev
 )
 if [[ "${1:-}" != "--no-gui" ]]; then packages+=("${gui_packages[@]}"); fi
 

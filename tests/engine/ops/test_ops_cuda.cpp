@@ -263,6 +263,25 @@ TEST_F(OpsCuda, LightningRecurrenceAndChunked) {
     }
 }
 
+TEST_F(OpsCuda, LightningDecodeSteps) {
+    // Several single-token steps through the coalesced head_dim-128 decode kernel.
+    const int64_t h = 5, d = 128;
+    std::vector<float> lambda = {0.9f, 0.5f, 0.1f, 0.01f, 0.003f};
+    auto s0 = ref::random_vec(h * d * d, 901);
+    auto s_cpu = s0;
+    TensorView s = dev(s0, DType::f32, {h, d, d});
+    for (int step = 0; step < 4; ++step) {
+        auto qkv = ref::random_vec(h * 3 * d, 910 + uint32_t(step), 0.5f);
+        std::vector<float> out_cpu(h * d);
+        ASSERT_TRUE(lightning_decode(cpu_ctx, TensorView(qkv.data(), DType::f32, {1, h, 3 * d}), TensorView(s_cpu.data(), DType::f32, {h, d, d}),
+                                     lambda, TensorView(out_cpu.data(), DType::f32, {1, h * d}), QkvActivation::silu).ok());
+        TensorView out = dev_zero(DType::f32, {1, h * d});
+        ASSERT_TRUE(lightning_decode(gpu_ctx, dev(qkv, DType::f32, {1, h, 3 * d}), s, lambda, out, QkvActivation::silu).ok());
+        EXPECT_LT(rel_err(host(out), out_cpu), 1e-5) << "step " << step;
+    }
+    EXPECT_LT(rel_err(host(s), s_cpu), 1e-5);
+}
+
 TEST_F(OpsCuda, SoftmaxAttentionF32AndBf16Cache) {
     uint32_t seed = 700;
     auto cases = ref::attention_cases();

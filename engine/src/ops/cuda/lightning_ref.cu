@@ -58,6 +58,62 @@ __global__ void __launch_bounds__(2 * DMAX) recurrence_kernel(const In* __restri
         if (a0 + j < d && e < d) s[(a0 + j) * d + e] = col[j];
 }
 
+
+// Decode for head_dim 128 (one token, f32 state): 256 threads per head, each owning 4 adjacent value
+// columns × 16 key rows of the state, read and written with 16-byte accesses (a warp covers two
+// whole 512-byte rows). Partial outputs of the 8 row groups are summed through shared memory.
+template <class In>
+__global__ void __launch_bounds__(256) decode128_kernel(const In* __restrict__ qkv, int n_head, float* __restrict__ state,
+                                                        Decay decay, bool silu, float* __restrict__ out) {
+    constexpr int D = 128, ROWS = 16;
+    __shared__ float q_s[D], k_s[D], v_s[D];
+    __shared__ float4 part[8][D / 4];
+    const int h = blockIdx.x, tid = threadIdx.x;
+    const int cg = tid & 31, rg = tid >> 5;  // column group (4 columns), row group (16 rows)
+    const In* base = qkv + static_cast<int64_t>(h) * 3 * D;
+    for (int i = tid; i < 3 * D; i += 256) {
+        float x = to_float(base[i]);
+        if (silu) x = x / (1.0f + expf(-x));
+        (i < D ? q_s[i] : (i < 2 * D ? k_s[i - D] : v_s[i - 2 * D])) = x;
+    }
+    float4* s = reinterpret_cast<float4*>(state + static_cast<int64_t>(h) * D * D);
+    float4 rows[ROWS];
+#pragma unroll
+    for (int j = 0; j < ROWS; ++j) rows[j] = s[(rg * ROWS + j) * (D / 4) + cg];
+    __syncthreads();
+    const float r = expf(-decay.lambda[h % decay.period]);
+    const float4 v = reinterpret_cast<const float4*>(v_s)[cg];
+    float4 o = make_float4(0.0f, 0.0f, 0.0f, 0.0f);
+#pragma unroll
+    for (int j = 0; j < ROWS; ++j) {
+        const int a = rg * ROWS + j;
+        const float ka = k_s[a], qa = q_s[a];
+        float4 x = rows[j];
+        x.x = r * x.x + ka * v.x;
+        x.y = r * x.y + ka * v.y;
+        x.z = r * x.z + ka * v.z;
+        x.w = r * x.w + ka * v.w;
+        s[a * (D / 4) + cg] = x;
+        o.x += qa * x.x;
+        o.y += qa * x.y;
+        o.z += qa * x.z;
+        o.w += qa * x.w;
+    }
+    part[rg][cg] = o;
+    __syncthreads();
+    if (rg == 0) {
+        float4 acc = part[0][cg];
+#pragma unroll
+        for (int g = 1; g < 8; ++g) {
+            acc.x += part[g][cg].x;
+            acc.y += part[g][cg].y;
+            acc.z += part[g][cg].z;
+            acc.w += part[g][cg].w;
+        }
+        reinterpret_cast<float4*>(out + static_cast<int64_t>(h) * D)[cg] = acc;
+    }
+}
+
 template <class In>
 Status launch_recurrence(const OpContext& ctx, const void* qkv, int64_t t, int64_t n_head, int64_t d, float* state,
                          std::span<const float> lambda, bool silu, float* out) {
@@ -70,6 +126,11 @@ Status launch_recurrence(const OpContext& ctx, const void* qkv, int64_t t, int64
     const auto* in = static_cast<const In*>(qkv);
     cudaStream_t s = stream_of(ctx);
     const unsigned blocks = static_cast<unsigned>(n_head);
+    if (d == 128 && t == 1 && n_head <= 0x7fffffff) {  // decode: the coalesced kernel
+        decode128_kernel<In><<<blocks, 256, 0, s>>>(in, int(n_head), state, dec, silu, out);
+        FS_CUDA_LAUNCHED();
+        return {};
+    }
     if (d <= 32) recurrence_kernel<32, In><<<blocks, 64, 0, s>>>(in, t, int(n_head), int(d), state, dec, silu, out);
     else if (d <= 64) recurrence_kernel<64, In><<<blocks, 128, 0, s>>>(in, t, int(n_head), int(d), state, dec, silu, out);
     else if (d <= 128) recurrence_kernel<128, In><<<blocks, 256, 0, s>>>(in, t, int(n_head), int(d), state, dec, silu, out);
