@@ -288,6 +288,8 @@ TEST_F(OpsCuda, SoftmaxAttentionF32AndBf16Cache) {
     cases.push_back({3, 8, 2, 128, 1500});  // several key splits (flash-decoding merge)
     cases.push_back({200, 8, 2, 128, 50});  // tensor-core flash kernel: partial query block, offset
     cases.push_back({64, 4, 4, 128, 0});    // flash kernel, one full block, no history
+    cases.push_back({1, 16, 2, 128, 3000}); // decode with 8 query heads per KV head (grouped kernel)
+    cases.push_back({3, 8, 1, 64, 700});    // grouped kernel, several queries, head_dim 64
     for (const auto& c : cases) {
         const int64_t n = c.n_past + c.t;
         auto q = ref::random_vec(c.t * c.h * c.d, seed++), k = ref::random_vec(n * c.hkv * c.d, seed++),

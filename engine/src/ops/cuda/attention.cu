@@ -72,6 +72,75 @@ __global__ void attention_partial(const float* __restrict__ q, const KV* __restr
     }
 }
 
+
+// Decode-friendly variant: one warp handles all G query heads that share a KV head, so each key
+// and value row is read once per group instead of once per query head (GQA; G <= 8).
+template <class KV, int G>
+__global__ void attention_partial_grouped(const float* __restrict__ q, const KV* __restrict__ kc, const KV* __restrict__ vc,
+                                          int64_t t, int n_head, int n_head_kv, int d, int64_t n_past, float scale,
+                                          int n_splits, float* __restrict__ part_ml, float* __restrict__ part_acc) {
+    const int64_t w = static_cast<int64_t>(blockIdx.x) * (blockDim.x / 32) + (threadIdx.x >> 5);
+    const int lane = threadIdx.x & 31;
+    const int64_t total = t * n_head_kv * n_splits;
+    if (w >= total) return;
+    const int split = static_cast<int>(w % n_splits);
+    const int64_t tk = w / n_splits;
+    const int hk = static_cast<int>(tk % n_head_kv);
+    const int64_t ti = tk / n_head_kv;
+    const int64_t n_keys = n_past + ti + 1;
+    const int64_t k0 = static_cast<int64_t>(split) * kSplitKeys;
+    const int64_t k1 = k0 + kSplitKeys < n_keys ? k0 + kSplitKeys : n_keys;
+    float qv[G][kMaxDimPerLane], acc[G][kMaxDimPerLane], m[G], l[G];
+#pragma unroll
+    for (int g = 0; g < G; ++g) {
+        const int64_t qh = ti * n_head + hk * G + g;
+#pragma unroll
+        for (int j = 0; j < kMaxDimPerLane; ++j) {
+            const int dim = lane + 32 * j;
+            qv[g][j] = dim < d ? q[qh * d + dim] * scale : 0.0f;
+            acc[g][j] = 0.0f;
+        }
+        m[g] = -INFINITY;
+        l[g] = 0.0f;
+    }
+    for (int64_t key = k0; key < k1; ++key) {
+        const int64_t base = (key * n_head_kv + hk) * d;
+        float kr[kMaxDimPerLane], vr[kMaxDimPerLane];
+#pragma unroll
+        for (int j = 0; j < kMaxDimPerLane; ++j) {
+            const int dim = lane + 32 * j;
+            kr[j] = dim < d ? kv_load(kc, base + dim) : 0.0f;
+            vr[j] = dim < d ? kv_load(vc, base + dim) : 0.0f;
+        }
+#pragma unroll
+        for (int g = 0; g < G; ++g) {
+            float sc = 0.0f;
+#pragma unroll
+            for (int j = 0; j < kMaxDimPerLane; ++j) sc += qv[g][j] * kr[j];
+            sc = warp_sum(sc);
+            const float m_new = fmaxf(m[g], sc);
+            const float corr = expf(m[g] - m_new), p = expf(sc - m_new);
+            l[g] = l[g] * corr + p;
+#pragma unroll
+            for (int j = 0; j < kMaxDimPerLane; ++j) acc[g][j] = acc[g][j] * corr + p * vr[j];
+            m[g] = m_new;
+        }
+    }
+#pragma unroll
+    for (int g = 0; g < G; ++g) {
+        const int64_t unit = ((ti * n_head + hk * G + g) * n_splits) + split;  // same layout as attention_partial
+        if (lane == 0) {
+            part_ml[2 * unit] = m[g];
+            part_ml[2 * unit + 1] = l[g];
+        }
+#pragma unroll
+        for (int j = 0; j < kMaxDimPerLane; ++j) {
+            const int dim = lane + 32 * j;
+            if (dim < d) part_acc[unit * d + dim] = acc[g][j];
+        }
+    }
+}
+
 // Merges the splits of query (t, h): out = Σ e^{m_s - M} acc_s / Σ e^{m_s - M} l_s.
 __global__ void attention_merge(const float* __restrict__ part_ml, const float* __restrict__ part_acc, int64_t n_qh, int d,
                                 int n_splits, int64_t t, int n_head, int64_t n_past, float* __restrict__ out) {
@@ -107,7 +176,19 @@ Status softmax_attention(const OpContext& ctx, const TensorView& q, const Tensor
     FS_ASSIGN_OR_RETURN(void* acc, g.scratch(4, static_cast<size_t>(units * d) * 4));
     constexpr int kWarpsPerBlock = 8;
     const unsigned blocks = static_cast<unsigned>((units + kWarpsPerBlock - 1) / kWarpsPerBlock);
-    if (k_cache.dtype == DType::bf16)
+    const int64_t group = n_head / n_head_kv;
+    if (group == 8 && t <= 16) {  // decode: share each KV row among the 8 query heads of its group
+        const int64_t gunits = t * n_head_kv * n_splits;
+        const unsigned gblocks = static_cast<unsigned>((gunits + kWarpsPerBlock - 1) / kWarpsPerBlock);
+        if (k_cache.dtype == DType::bf16)
+            attention_partial_grouped<__nv_bfloat16, 8><<<gblocks, kWarpsPerBlock * 32, 0, g.stream>>>(
+                q.f32(), static_cast<const __nv_bfloat16*>(k_cache.data), static_cast<const __nv_bfloat16*>(v_cache.data), t,
+                int(n_head), int(n_head_kv), int(d), n_past, scale, n_splits, static_cast<float*>(ml), static_cast<float*>(acc));
+        else
+            attention_partial_grouped<float, 8><<<gblocks, kWarpsPerBlock * 32, 0, g.stream>>>(
+                q.f32(), k_cache.f32(), v_cache.f32(), t, int(n_head), int(n_head_kv), int(d), n_past, scale, n_splits,
+                static_cast<float*>(ml), static_cast<float*>(acc));
+    } else if (k_cache.dtype == DType::bf16)
         attention_partial<__nv_bfloat16><<<blocks, kWarpsPerBlock * 32, 0, g.stream>>>(
             q.f32(), static_cast<const __nv_bfloat16*>(k_cache.data), static_cast<const __nv_bfloat16*>(v_cache.data), t,
             int(n_head), int(n_head_kv), int(d), n_past, scale, n_splits, static_cast<float*>(ml), static_cast<float*>(acc));
